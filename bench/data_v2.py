@@ -1,4 +1,8 @@
-"""Deterministic API 2.0 documents for the benchmarks: invoices (XML and Xero's JSON) and contacts.
+"""Deterministic API 2.0 documents for the benchmarks: invoices (XML and Xero's JSON), bank
+transactions, credit notes and manual journals (3 lines each) and contacts.
+
+Every document is built from the generated models (never from Xero's examples) and written by
+the generated encoder.
 
 The XML comes from the generated 2.0 models and encoder; the JSON is the same invoices in the
 shape Xero's Accounting API answers with ``Accept: application/json`` (PascalCase keys, the
@@ -137,6 +141,135 @@ def contacts_response(start: int, stop: int) -> m.ContactsResponse:
     return m.ContactsResponse(**_header(), contacts=[contact(i) for i in range(start, stop)])
 
 
+def bank_transaction(i: int) -> m.BankTransaction:
+    """Money received into (even ``i``) or spent from (odd) a bank account, 3 lines."""
+    lines = [line_item(i, k) for k in range(3)]
+    sub_total = sum((li.line_amount or Decimal(0) for li in lines), Decimal(0))
+    total_tax = sum((li.tax_amount or Decimal(0) for li in lines), Decimal(0))
+    return m.BankTransaction(
+        type=m.BankTransactionType.RECEIVE if i % 2 == 0 else m.BankTransactionType.SPEND,
+        contact=m.Contact(contact_id=_guid(i, 0), name=f"Customer {i} & Sons Limited"),
+        line_items=lines,
+        bank_account=m.Account(account_id=_guid(i % 4, 0x3333), code="090", name="Business Bank"),
+        is_reconciled=bool(i % 3 == 0),
+        date=datetime.date(2024, 2, 1) + datetime.timedelta(days=i % 28),
+        reference=f"Deposit {i}",
+        currency_code="NZD",
+        currency_rate=Decimal("1.000000"),
+        status=m.BankTransactionStatus.AUTHORISED,
+        line_amount_types=m.LineAmountTypes.EXCLUSIVE,
+        sub_total=sub_total,
+        total_tax=total_tax,
+        total=sub_total + total_tax,
+        bank_transaction_id=_guid(i, 0x4444),
+        updated_date_utc=NOW,
+        has_attachments=False,
+    )
+
+
+def credit_note(i: int) -> m.CreditNote:
+    """A customer credit note of 3 lines, part of it still to allocate."""
+    lines = [line_item(i, k) for k in range(3)]
+    sub_total = sum((li.line_amount or Decimal(0) for li in lines), Decimal(0))
+    total_tax = sum((li.tax_amount or Decimal(0) for li in lines), Decimal(0))
+    total = sub_total + total_tax
+    return m.CreditNote(
+        type=m.CreditNoteType.ACCRECCREDIT,
+        contact=m.Contact(contact_id=_guid(i, 0), name=f"Customer {i} & Sons Limited"),
+        date=datetime.date(2024, 2, 1) + datetime.timedelta(days=i % 28),
+        due_date=datetime.date(2024, 3, 1) + datetime.timedelta(days=i % 28),
+        status=m.CreditNoteStatus.AUTHORISED,
+        line_amount_types=m.LineAmountTypes.EXCLUSIVE,
+        line_items=lines,
+        sub_total=sub_total,
+        total_tax=total_tax,
+        total=total,
+        updated_date_utc=NOW,
+        currency_code="NZD",
+        currency_rate=Decimal("1.000000"),
+        credit_note_id=_guid(i, 0x5555),
+        credit_note_number=f"CN-{i:06d}",
+        reference=f"Return {i}",
+        sent_to_contact=bool(i % 2),
+        remaining_credit=total,
+        has_attachments=False,
+        has_errors=False,
+    )
+
+
+def manual_journal_line(i: int, k: int) -> m.ManualJournalLine:
+    # Two debits and the credit that balances them.
+    amount = Decimal(100 + (i * 7 + k) % 900) + Decimal("0.50")
+    if k == 2:
+        amount = -(
+            Decimal(100 + (i * 7) % 900) + Decimal(100 + (i * 7 + 1) % 900) + Decimal("1.00")
+        )
+    return m.ManualJournalLine(
+        description=f"Accrual {k} of journal {i}",
+        tax_type="NONE",
+        tax_amount=Decimal("0.00"),
+        line_amount=amount,
+        account_code="200" if k == 2 else "400",
+        account_id=_guid(k, 0x6666),
+        is_blank=False,
+    )
+
+
+def manual_journal(i: int) -> m.ManualJournal:
+    """A posted journal of 3 lines (two debits, one credit)."""
+    return m.ManualJournal(
+        narration=f"Month-end accrual {i}",
+        journal_lines=[manual_journal_line(i, k) for k in range(3)],
+        date=datetime.date(2024, 2, 1) + datetime.timedelta(days=i % 28),
+        line_amount_types=m.LineAmountTypes.NO_TAX,
+        status=m.ManualJournalStatus.POSTED,
+        show_on_cash_basis_reports=True,
+        has_attachments=False,
+        updated_date_utc=NOW,
+        manual_journal_id=_guid(i, 0x7777),
+    )
+
+
+def item(i: int) -> m.Item:
+    """A product sold and bought at fixed prices (not tracked as inventory)."""
+    price = Decimal(10 + i % 90) + Decimal("0.95")
+    return m.Item(
+        item_id=_guid(i, 0x8888),
+        code=f"ITEM-{i:05d}",
+        name=f"Widget {i}",
+        description=f"Widget {i}, boxed",
+        purchase_description=f"Widget {i} from the maker",
+        is_sold=True,
+        is_purchased=True,
+        sales_details=m.ItemPriceDetails(unit_price=price, account_code="200"),
+        purchase_details=m.ItemPriceDetails(
+            unit_price=(price / 2).quantize(CENT), account_code="300"
+        ),
+        is_tracked_as_inventory=False,
+        updated_date_utc=NOW,
+    )
+
+
+def items_response(n: int) -> m.ItemsResponse:
+    return m.ItemsResponse(**_header(), items=[item(i) for i in range(n)])
+
+
+def bank_transactions_response(n: int) -> m.BankTransactionsResponse:
+    return m.BankTransactionsResponse(
+        **_header(), bank_transactions=[bank_transaction(i) for i in range(n)]
+    )
+
+
+def credit_notes_response(n: int) -> m.CreditNotesResponse:
+    return m.CreditNotesResponse(**_header(), credit_notes=[credit_note(i) for i in range(n)])
+
+
+def manual_journals_response(n: int) -> m.ManualJournalsResponse:
+    return m.ManualJournalsResponse(
+        **_header(), manual_journals=[manual_journal(i) for i in range(n)]
+    )
+
+
 # The empty lists Xero's echoes carry on every entity; whether its GET answers do too is not
 # known, so the bench also measures documents without them (``lean=True``, in both formats).
 ENTITY_MESSAGES = ("ValidationErrors", "Warnings")
@@ -156,10 +289,36 @@ def invoices_xml(n: int, *, lean: bool = False) -> bytes:
     return etree.tostring(root)
 
 
+RESPONSES: dict[str, Any] = {
+    "invoices": invoices_response,
+    "bank_transactions": bank_transactions_response,
+    "credit_notes": credit_notes_response,
+    "manual_journals": manual_journals_response,
+}
+"""Resource -> ``n`` -> its response model of ``n`` records, for :func:`response_xml`."""
+
+
+def response_xml(resource: str, n: int) -> bytes:
+    """``n`` records of ``resource`` (a key of :data:`RESPONSES`) as the 2.0 XML answer."""
+    response = RESPONSES[resource](n)
+    return _codec.ENCODERS[type(response)](response)
+
+
 def contacts_page(page: int, page_size: int, total: int) -> bytes:
     """Page ``page`` (from 1) of ``total`` contacts, ``page_size`` a page, as 2.0 XML."""
     start = min(total, (page - 1) * page_size)
     return _codec.encode_contacts_response(contacts_response(start, min(total, start + page_size)))
+
+
+def without_empty_elements(xml: bytes) -> bytes:
+    """``xml`` without its empty elements (``<Payments />``...): the same records in a form
+    that a client generated from fewer elements reads without any element unknown to it."""
+    root = etree.fromstring(xml)
+    for el in list(root.iter()):
+        parent = el.getparent()
+        if parent is not None and len(el) == 0 and not el.text and not el.attrib:
+            parent.remove(el)
+    return etree.tostring(root)
 
 
 # ---------------------------------------------------------------------- Xero's JSON shape

@@ -18,7 +18,7 @@ import contextlib
 import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -36,11 +36,11 @@ __all__ = [
     "decimal_text",
     "enum_table",
     "enum_text",
+    "exact_decimal",
     "invalid",
     "missing",
     "parse_date",
     "parse_utc_datetime",
-    "plain_decimal",
     "read_bool",
     "read_date",
     "read_decimal",
@@ -126,10 +126,14 @@ def read_enum(table: dict[str | None, Any], text: str | None) -> Any:
 
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?", re.ASCII)
 _INT = re.compile(r"[+-]?[0-9]{1,19}", re.ASCII)
-plain_decimal = re.compile(r"(?=.{1,28}\Z)-?[0-9]+(?:\.[0-9]+)?", re.ASCII | re.DOTALL).fullmatch
-"""The generated decoders' fast path: a decimal as Xero writes it, which ``Decimal()`` reads
-as :func:`read_decimal` would (at most 28 characters, so at most 28 digits, ASCII, no
-exponent); anything else goes to :func:`read_decimal`."""
+exact_decimal = Context(prec=MAX_DECIMAL_DIGITS, traps=[InvalidOperation]).create_decimal
+"""The generated decoders' fast path for a decimal as Xero writes it: text of at most
+:data:`._checks.MAX_DECIMAL_DIGITS` characters (so as many digits at most, read exactly),
+each an ASCII digit, ``.`` or ``-`` (the decoders check this first: no exponent, whitespace,
+``_``, NaN or other scripts' digits). Its own context raises InvalidOperation on bad syntax
+(``1-2``) whatever the thread's decimal context says; the decoders then call
+:func:`read_decimal`, which raises the error naming the field. Any text it reads it reads as
+:func:`read_decimal` would, to the same value."""
 
 
 #: The largest magnitude of .NET's System.Decimal, which Xero keeps amounts in: 29 digits.

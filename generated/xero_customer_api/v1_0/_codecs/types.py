@@ -26,11 +26,11 @@ from ..._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     missing,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -115,6 +115,16 @@ _E_PhoneType = enum_table(PhoneType)
 _E_TaxType = enum_table(TaxType)
 
 
+_K_account = {
+    "Code": 0,
+    "Name": 1,
+    "Type": 2,
+    "TaxType": 3,
+    "Description": 4,
+}
+"""Child tag of ``<Account>`` -> its branch in :func:`decode_account`."""
+
+
 def decode_account(el: etree._Element, strict: bool = False) -> Account:
     """An element holding a ``Account`` (``<Account>``) -> the dataclass."""
     v_code: str | None = None
@@ -124,36 +134,47 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
     v_description: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("Account", "Code")
-            v_code = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Account", "Name")
-            v_name = child.text or ""
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Account", "Type")
-            text = child.text
-            v_type = _E_AccountType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_AccountType, text)
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("Account", "TaxType")
-            text = child.text
-            v_tax_type = _E_TaxType.get(text)
-            if v_tax_type is None:
-                v_tax_type = read_enum(_E_TaxType, text)
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Account", "Description")
-            v_description = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Account", tag)
-        elif isinstance(tag, str):
-            skipped("Account", tag)
+        k = _K_account.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Account", tag)
+            elif isinstance(tag, str):
+                skipped("Account", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Code>: a second value never silently wins
+                    if v_code is not None:
+                        raise repeated("Account", "Code")
+                    v_code = child.text or ""
+                else:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("Account", "Name")
+                    v_name = child.text or ""
+            else:
+                if k < 3:
+                    # <Type>: a second value never silently wins
+                    if v_type is not None:
+                        raise repeated("Account", "Type")
+                    text = child.text
+                    v_type = _E_AccountType.get(text)
+                    if v_type is None:
+                        v_type = read_enum(_E_AccountType, text)
+                else:
+                    if k < 4:
+                        # <TaxType>: a second value never silently wins
+                        if v_tax_type is not None:
+                            raise repeated("Account", "TaxType")
+                        text = child.text
+                        v_tax_type = _E_TaxType.get(text)
+                        if v_tax_type is None:
+                            v_tax_type = read_enum(_E_TaxType, text)
+                    else:
+                        # <Description>: a second value never silently wins
+                        if v_description is not None:
+                            raise repeated("Account", "Description")
+                        v_description = child.text or ""
     if v_code is None:
         raise missing("Account", "Code")
     if v_name is None:
@@ -193,6 +214,20 @@ def encode_account(obj: Account) -> bytes:
     return to_bytes(el)
 
 
+_K_address = {
+    "AddressType": 0,
+    "AddressLine1": 1,
+    "AddressLine2": 2,
+    "AddressLine3": 3,
+    "AddressLine4": 4,
+    "City": 5,
+    "Region": 6,
+    "PostalCode": 7,
+    "Country": 8,
+}
+"""Child tag of ``<Address>`` -> its branch in :func:`decode_address`."""
+
+
 def decode_address(el: etree._Element, strict: bool = False) -> Address:
     """An element holding a ``Address`` (``<Address>``) -> the dataclass."""
     v_address_type: Any = None
@@ -206,49 +241,68 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
     v_country: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "AddressType":
-            if v_address_type is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressType")
-            text = child.text
-            v_address_type = _E_AddressType.get(text)
-            if v_address_type is None:
-                v_address_type = read_enum(_E_AddressType, text)
-        elif tag == "AddressLine1":
-            if v_address_line1 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine1")
-            v_address_line1 = child.text or ""
-        elif tag == "AddressLine2":
-            if v_address_line2 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine2")
-            v_address_line2 = child.text or ""
-        elif tag == "AddressLine3":
-            if v_address_line3 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine3")
-            v_address_line3 = child.text or ""
-        elif tag == "AddressLine4":
-            if v_address_line4 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine4")
-            v_address_line4 = child.text or ""
-        elif tag == "City":
-            if v_city is not None:  # a second value never silently wins
-                raise repeated("Address", "City")
-            v_city = child.text or ""
-        elif tag == "Region":
-            if v_region is not None:  # a second value never silently wins
-                raise repeated("Address", "Region")
-            v_region = child.text or ""
-        elif tag == "PostalCode":
-            if v_postal_code is not None:  # a second value never silently wins
-                raise repeated("Address", "PostalCode")
-            v_postal_code = child.text or ""
-        elif tag == "Country":
-            if v_country is not None:  # a second value never silently wins
-                raise repeated("Address", "Country")
-            v_country = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Address", tag)
-        elif isinstance(tag, str):
-            skipped("Address", tag)
+        k = _K_address.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Address", tag)
+            elif isinstance(tag, str):
+                skipped("Address", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <AddressType>: a second value never silently wins
+                        if v_address_type is not None:
+                            raise repeated("Address", "AddressType")
+                        text = child.text
+                        v_address_type = _E_AddressType.get(text)
+                        if v_address_type is None:
+                            v_address_type = read_enum(_E_AddressType, text)
+                    else:
+                        # <AddressLine1>: a second value never silently wins
+                        if v_address_line1 is not None:
+                            raise repeated("Address", "AddressLine1")
+                        v_address_line1 = child.text or ""
+                else:
+                    if k < 3:
+                        # <AddressLine2>: a second value never silently wins
+                        if v_address_line2 is not None:
+                            raise repeated("Address", "AddressLine2")
+                        v_address_line2 = child.text or ""
+                    else:
+                        # <AddressLine3>: a second value never silently wins
+                        if v_address_line3 is not None:
+                            raise repeated("Address", "AddressLine3")
+                        v_address_line3 = child.text or ""
+            else:
+                if k < 6:
+                    if k < 5:
+                        # <AddressLine4>: a second value never silently wins
+                        if v_address_line4 is not None:
+                            raise repeated("Address", "AddressLine4")
+                        v_address_line4 = child.text or ""
+                    else:
+                        # <City>: a second value never silently wins
+                        if v_city is not None:
+                            raise repeated("Address", "City")
+                        v_city = child.text or ""
+                else:
+                    if k < 7:
+                        # <Region>: a second value never silently wins
+                        if v_region is not None:
+                            raise repeated("Address", "Region")
+                        v_region = child.text or ""
+                    else:
+                        if k < 8:
+                            # <PostalCode>: a second value never silently wins
+                            if v_postal_code is not None:
+                                raise repeated("Address", "PostalCode")
+                            v_postal_code = child.text or ""
+                        else:
+                            # <Country>: a second value never silently wins
+                            if v_country is not None:
+                                raise repeated("Address", "Country")
+                            v_country = child.text or ""
     if v_address_type is None:
         raise missing("Address", "AddressType")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -296,6 +350,20 @@ def encode_address(obj: Address) -> bytes:
     return to_bytes(el)
 
 
+_K_contact = {
+    "ContactID": 0,
+    "ContactNumber": 1,
+    "ContactStatus": 2,
+    "Name": 3,
+    "EmailAddress": 4,
+    "Addresses": 5,
+    "Phones": 6,
+    "SkypeUserName": 7,
+    "UpdatedDateUTC": 8,
+}
+"""Child tag of ``<Contact>`` -> its branch in :func:`decode_contact`."""
+
+
 def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     """An element holding a ``Contact`` (``<Contact>``) -> the dataclass."""
     v_contact_id: str | None = None
@@ -311,70 +379,95 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     w_phones = False
     for child in el:
         tag = child.tag
-        if tag == "ContactID":
-            if v_contact_id is not None:  # a second value never silently wins
-                raise repeated("Contact", "ContactID")
-            v_contact_id = child.text or ""
-        elif tag == "ContactNumber":
-            if v_contact_number is not None:  # a second value never silently wins
-                raise repeated("Contact", "ContactNumber")
-            v_contact_number = child.text or ""
-        elif tag == "ContactStatus":
-            if v_contact_status is not None:  # a second value never silently wins
-                raise repeated("Contact", "ContactStatus")
-            text = child.text
-            v_contact_status = _E_ContactStatus.get(text)
-            if v_contact_status is None:
-                v_contact_status = read_enum(_E_ContactStatus, text)
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "Name")
-            v_name = child.text or ""
-        elif tag == "EmailAddress":
-            if v_email_address is not None:  # a second value never silently wins
-                raise repeated("Contact", "EmailAddress")
-            v_email_address = child.text or ""
-        elif tag == "Addresses":
-            if w_addresses:  # a second list is never joined to the first
-                raise repeated("Contact", "Addresses")
-            w_addresses = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Address":
-                        i_addresses = decode_address(item, strict)
-                        v_addresses.append(i_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Addresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Addresses", item.tag)
-        elif tag == "Phones":
-            if w_phones:  # a second list is never joined to the first
-                raise repeated("Contact", "Phones")
-            w_phones = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Phone":
-                        i_phones = decode_phone(item, strict)
-                        v_phones.append(i_phones)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Phones", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Phones", item.tag)
-        elif tag == "SkypeUserName":
-            if v_skype_user_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "SkypeUserName")
-            v_skype_user_name = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            if v_updated_date_utc is not None:  # a second value never silently wins
-                raise repeated("Contact", "UpdatedDateUTC")
-            try:
-                v_updated_date_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Contact.UpdatedDateUTC", child.text) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Contact", tag)
-        elif isinstance(tag, str):
-            skipped("Contact", tag)
+        k = _K_contact.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Contact", tag)
+            elif isinstance(tag, str):
+                skipped("Contact", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <ContactID>: a second value never silently wins
+                        if v_contact_id is not None:
+                            raise repeated("Contact", "ContactID")
+                        v_contact_id = child.text or ""
+                    else:
+                        # <ContactNumber>: a second value never silently wins
+                        if v_contact_number is not None:
+                            raise repeated("Contact", "ContactNumber")
+                        v_contact_number = child.text or ""
+                else:
+                    if k < 3:
+                        # <ContactStatus>: a second value never silently wins
+                        if v_contact_status is not None:
+                            raise repeated("Contact", "ContactStatus")
+                        text = child.text
+                        v_contact_status = _E_ContactStatus.get(text)
+                        if v_contact_status is None:
+                            v_contact_status = read_enum(_E_ContactStatus, text)
+                    else:
+                        # <Name>: a second value never silently wins
+                        if v_name is not None:
+                            raise repeated("Contact", "Name")
+                        v_name = child.text or ""
+            else:
+                if k < 6:
+                    if k < 5:
+                        # <EmailAddress>: a second value never silently wins
+                        if v_email_address is not None:
+                            raise repeated("Contact", "EmailAddress")
+                        v_email_address = child.text or ""
+                    else:
+                        # <Addresses>
+                        # a second list is never joined to the first
+                        if w_addresses:
+                            raise repeated("Contact", "Addresses")
+                        w_addresses = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Address":
+                                    i_addresses = decode_address(item, strict)
+                                    v_addresses.append(i_addresses)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Addresses", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Addresses", item.tag)
+                else:
+                    if k < 7:
+                        # <Phones>
+                        # a second list is never joined to the first
+                        if w_phones:
+                            raise repeated("Contact", "Phones")
+                        w_phones = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Phone":
+                                    i_phones = decode_phone(item, strict)
+                                    v_phones.append(i_phones)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Phones", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Phones", item.tag)
+                    else:
+                        if k < 8:
+                            # <SkypeUserName>: a second value never silently wins
+                            if v_skype_user_name is not None:
+                                raise repeated("Contact", "SkypeUserName")
+                            v_skype_user_name = child.text or ""
+                        else:
+                            # <UpdatedDateUTC>: a second value never silently wins
+                            if v_updated_date_utc is not None:
+                                raise repeated("Contact", "UpdatedDateUTC")
+                            try:
+                                v_updated_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "Contact.UpdatedDateUTC", child.text
+                                ) from None
     if v_name is None:
         raise missing("Contact", "Name")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -424,24 +517,36 @@ def encode_contact(obj: Contact) -> bytes:
     return to_bytes(el)
 
 
+_K_error = {
+    "Description": 0,
+    "Exception": 1,
+}
+"""Child tag of ``<Error>`` -> its branch in :func:`decode_error`."""
+
+
 def decode_error(el: etree._Element, strict: bool = False) -> Error:
     """An element holding a ``Error`` (``<Error>``) -> the dataclass."""
     v_description: str | None = None
     v_exception: ErrorException | None = None
     for child in el:
         tag = child.tag
-        if tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Error", "Description")
-            v_description = child.text or ""
-        elif tag == "Exception":
-            if v_exception is not None:  # a second value never silently wins
-                raise repeated("Error", "Exception")
-            v_exception = decode_error_exception(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("Error", tag)
-        elif isinstance(tag, str):
-            skipped("Error", tag)
+        k = _K_error.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Error", tag)
+            elif isinstance(tag, str):
+                skipped("Error", tag)
+        else:
+            if k < 1:
+                # <Description>: a second value never silently wins
+                if v_description is not None:
+                    raise repeated("Error", "Description")
+                v_description = child.text or ""
+            else:
+                # <Exception>: a second value never silently wins
+                if v_exception is not None:
+                    raise repeated("Error", "Exception")
+                v_exception = decode_error_exception(child, strict)
     if v_description is None:
         raise missing("Error", "Description")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -468,6 +573,16 @@ def encode_error(obj: Error) -> bytes:
     return to_bytes(el)
 
 
+_K_error_exception = {
+    "DateTime": 0,
+    "ExceptionType": 1,
+    "Message": 2,
+    "Source": 3,
+    "StackTrace": 4,
+}
+"""Child tag of ``<ErrorException>`` -> its branch in :func:`decode_error_exception`."""
+
+
 def decode_error_exception(el: etree._Element, strict: bool = False) -> ErrorException:
     """An element holding a ``ErrorException`` (``<ErrorException>``) -> the dataclass."""
     v_date_time: datetime.datetime | None = None
@@ -477,33 +592,46 @@ def decode_error_exception(el: etree._Element, strict: bool = False) -> ErrorExc
     v_stack_trace: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "DateTime":
-            if v_date_time is not None:  # a second value never silently wins
-                raise repeated("ErrorException", "DateTime")
-            try:
-                v_date_time = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "ErrorException.DateTime", child.text) from None
-        elif tag == "ExceptionType":
-            if v_exception_type is not None:  # a second value never silently wins
-                raise repeated("ErrorException", "ExceptionType")
-            v_exception_type = child.text or ""
-        elif tag == "Message":
-            if v_message is not None:  # a second value never silently wins
-                raise repeated("ErrorException", "Message")
-            v_message = child.text or ""
-        elif tag == "Source":
-            if v_source is not None:  # a second value never silently wins
-                raise repeated("ErrorException", "Source")
-            v_source = child.text or ""
-        elif tag == "StackTrace":
-            if v_stack_trace is not None:  # a second value never silently wins
-                raise repeated("ErrorException", "StackTrace")
-            v_stack_trace = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ErrorException", tag)
-        elif isinstance(tag, str):
-            skipped("ErrorException", tag)
+        k = _K_error_exception.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ErrorException", tag)
+            elif isinstance(tag, str):
+                skipped("ErrorException", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <DateTime>: a second value never silently wins
+                    if v_date_time is not None:
+                        raise repeated("ErrorException", "DateTime")
+                    try:
+                        v_date_time = parse_utc_datetime(child.text or "")
+                    except ValueError:
+                        raise invalid(
+                            "Xero UTC timestamp", "ErrorException.DateTime", child.text
+                        ) from None
+                else:
+                    # <ExceptionType>: a second value never silently wins
+                    if v_exception_type is not None:
+                        raise repeated("ErrorException", "ExceptionType")
+                    v_exception_type = child.text or ""
+            else:
+                if k < 3:
+                    # <Message>: a second value never silently wins
+                    if v_message is not None:
+                        raise repeated("ErrorException", "Message")
+                    v_message = child.text or ""
+                else:
+                    if k < 4:
+                        # <Source>: a second value never silently wins
+                        if v_source is not None:
+                            raise repeated("ErrorException", "Source")
+                        v_source = child.text or ""
+                    else:
+                        # <StackTrace>: a second value never silently wins
+                        if v_stack_trace is not None:
+                            raise repeated("ErrorException", "StackTrace")
+                        v_stack_trace = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -537,6 +665,31 @@ def encode_error_exception(obj: ErrorException) -> bytes:
     return to_bytes(el)
 
 
+_K_invoice = {
+    "InvoiceType": 0,
+    "InvoiceID": 1,
+    "Contact": 2,
+    "InvoiceDate": 3,
+    "DueDate": 4,
+    "InvoiceNumber": 5,
+    "Reference": 6,
+    "TaxInclusive": 7,
+    "IncludesTax": 8,
+    "SubTotal": 9,
+    "TotalTax": 10,
+    "Total": 11,
+    "InvoiceStatus": 12,
+    "LineItems": 13,
+    "Payments": 14,
+    "FullyPaidOn": 15,
+    "AmountDue": 16,
+    "AmountPaid": 17,
+    "AmountCredited": 18,
+    "UpdatedDateUTC": 19,
+}
+"""Child tag of ``<Invoice>`` -> its branch in :func:`decode_invoice`."""
+
+
 def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     """An element holding a ``Invoice`` (``<Invoice>``) -> the dataclass."""
     v_invoice_type: Any = None
@@ -563,162 +716,265 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     w_payments = False
     for child in el:
         tag = child.tag
-        if tag == "InvoiceType":
-            if v_invoice_type is not None:  # a second value never silently wins
-                raise repeated("Invoice", "InvoiceType")
-            text = child.text
-            v_invoice_type = _E_InvoiceType.get(text)
-            if v_invoice_type is None:
-                v_invoice_type = read_enum(_E_InvoiceType, text)
-        elif tag == "InvoiceID":
-            if v_invoice_id is not None:  # a second value never silently wins
-                raise repeated("Invoice", "InvoiceID")
-            v_invoice_id = child.text or ""
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "InvoiceDate":
-            if v_invoice_date is not None:  # a second value never silently wins
-                raise repeated("Invoice", "InvoiceDate")
-            try:
-                v_invoice_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Invoice.InvoiceDate", child.text) from None
-        elif tag == "DueDate":
-            if v_due_date is not None:  # a second value never silently wins
-                raise repeated("Invoice", "DueDate")
-            try:
-                v_due_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Invoice.DueDate", child.text) from None
-        elif tag == "InvoiceNumber":
-            if v_invoice_number is not None:  # a second value never silently wins
-                raise repeated("Invoice", "InvoiceNumber")
-            v_invoice_number = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Reference")
-            v_reference = child.text or ""
-        elif tag == "TaxInclusive":
-            if v_tax_inclusive is not None:  # a second value never silently wins
-                raise repeated("Invoice", "TaxInclusive")
-            text = child.text
-            if text == "true":
-                v_tax_inclusive = True
-            elif text == "false":
-                v_tax_inclusive = False
+        k = _K_invoice.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Invoice", tag)
+            elif isinstance(tag, str):
+                skipped("Invoice", tag)
+        else:
+            if k < 10:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <InvoiceType>: a second value never silently wins
+                            if v_invoice_type is not None:
+                                raise repeated("Invoice", "InvoiceType")
+                            text = child.text
+                            v_invoice_type = _E_InvoiceType.get(text)
+                            if v_invoice_type is None:
+                                v_invoice_type = read_enum(_E_InvoiceType, text)
+                        else:
+                            # <InvoiceID>: a second value never silently wins
+                            if v_invoice_id is not None:
+                                raise repeated("Invoice", "InvoiceID")
+                            v_invoice_id = child.text or ""
+                    else:
+                        if k < 3:
+                            # <Contact>: a second value never silently wins
+                            if v_contact is not None:
+                                raise repeated("Invoice", "Contact")
+                            v_contact = decode_contact(child, strict)
+                        else:
+                            if k < 4:
+                                # <InvoiceDate>: a second value never silently wins
+                                if v_invoice_date is not None:
+                                    raise repeated("Invoice", "InvoiceDate")
+                                try:
+                                    v_invoice_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "Invoice.InvoiceDate", child.text
+                                    ) from None
+                            else:
+                                # <DueDate>: a second value never silently wins
+                                if v_due_date is not None:
+                                    raise repeated("Invoice", "DueDate")
+                                try:
+                                    v_due_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "Invoice.DueDate", child.text
+                                    ) from None
+                else:
+                    if k < 7:
+                        if k < 6:
+                            # <InvoiceNumber>: a second value never silently wins
+                            if v_invoice_number is not None:
+                                raise repeated("Invoice", "InvoiceNumber")
+                            v_invoice_number = child.text or ""
+                        else:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("Invoice", "Reference")
+                            v_reference = child.text or ""
+                    else:
+                        if k < 8:
+                            # <TaxInclusive>: a second value never silently wins
+                            if v_tax_inclusive is not None:
+                                raise repeated("Invoice", "TaxInclusive")
+                            text = child.text
+                            if text == "true":
+                                v_tax_inclusive = True
+                            elif text == "false":
+                                v_tax_inclusive = False
+                            else:
+                                v_tax_inclusive = read_bool(text, "Invoice.TaxInclusive")
+                        else:
+                            if k < 9:
+                                # <IncludesTax>: a second value never silently wins
+                                if v_includes_tax is not None:
+                                    raise repeated("Invoice", "IncludesTax")
+                                text = child.text
+                                if text == "true":
+                                    v_includes_tax = True
+                                elif text == "false":
+                                    v_includes_tax = False
+                                else:
+                                    v_includes_tax = read_bool(text, "Invoice.IncludesTax")
+                            else:
+                                # <SubTotal>: a second value never silently wins
+                                if v_sub_total is not None:
+                                    raise repeated("Invoice", "SubTotal")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_sub_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_sub_total = read_decimal(text, "Invoice.SubTotal")
+                                else:
+                                    v_sub_total = read_decimal(text, "Invoice.SubTotal")
             else:
-                v_tax_inclusive = read_bool(text, "Invoice.TaxInclusive")
-        elif tag == "IncludesTax":
-            if v_includes_tax is not None:  # a second value never silently wins
-                raise repeated("Invoice", "IncludesTax")
-            text = child.text
-            if text == "true":
-                v_includes_tax = True
-            elif text == "false":
-                v_includes_tax = False
-            else:
-                v_includes_tax = read_bool(text, "Invoice.IncludesTax")
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Invoice", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
-            else:
-                v_sub_total = read_decimal(text, "Invoice.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Invoice", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Invoice.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Invoice.Total")
-        elif tag == "InvoiceStatus":
-            if v_invoice_status is not None:  # a second value never silently wins
-                raise repeated("Invoice", "InvoiceStatus")
-            text = child.text
-            v_invoice_status = _E_InvoiceStatus.get(text)
-            if v_invoice_status is None:
-                v_invoice_status = read_enum(_E_InvoiceStatus, text)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Invoice", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("Invoice", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "FullyPaidOn":
-            if v_fully_paid_on is not None:  # a second value never silently wins
-                raise repeated("Invoice", "FullyPaidOn")
-            try:
-                v_fully_paid_on = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Invoice.FullyPaidOn", child.text) from None
-        elif tag == "AmountDue":
-            if v_amount_due is not None:  # a second value never silently wins
-                raise repeated("Invoice", "AmountDue")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_due = Decimal(text)
-            else:
-                v_amount_due = read_decimal(text, "Invoice.AmountDue")
-        elif tag == "AmountPaid":
-            if v_amount_paid is not None:  # a second value never silently wins
-                raise repeated("Invoice", "AmountPaid")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_paid = Decimal(text)
-            else:
-                v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
-        elif tag == "AmountCredited":
-            if v_amount_credited is not None:  # a second value never silently wins
-                raise repeated("Invoice", "AmountCredited")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_credited = Decimal(text)
-            else:
-                v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
-        elif tag == "UpdatedDateUTC":
-            if v_updated_date_utc is not None:  # a second value never silently wins
-                raise repeated("Invoice", "UpdatedDateUTC")
-            try:
-                v_updated_date_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Invoice.UpdatedDateUTC", child.text) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Invoice", tag)
-        elif isinstance(tag, str):
-            skipped("Invoice", tag)
+                if k < 15:
+                    if k < 12:
+                        if k < 11:
+                            # <TotalTax>: a second value never silently wins
+                            if v_total_tax is not None:
+                                raise repeated("Invoice", "TotalTax")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_tax = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_tax = read_decimal(text, "Invoice.TotalTax")
+                            else:
+                                v_total_tax = read_decimal(text, "Invoice.TotalTax")
+                        else:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("Invoice", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "Invoice.Total")
+                            else:
+                                v_total = read_decimal(text, "Invoice.Total")
+                    else:
+                        if k < 13:
+                            # <InvoiceStatus>: a second value never silently wins
+                            if v_invoice_status is not None:
+                                raise repeated("Invoice", "InvoiceStatus")
+                            text = child.text
+                            v_invoice_status = _E_InvoiceStatus.get(text)
+                            if v_invoice_status is None:
+                                v_invoice_status = read_enum(_E_InvoiceStatus, text)
+                        else:
+                            if k < 14:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("Invoice", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                            else:
+                                # <Payments>
+                                # a second list is never joined to the first
+                                if w_payments:
+                                    raise repeated("Invoice", "Payments")
+                                w_payments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Payment":
+                                            i_payments = decode_payment(item, strict)
+                                            v_payments.append(i_payments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Payments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Payments", item.tag)
+                else:
+                    if k < 17:
+                        if k < 16:
+                            # <FullyPaidOn>: a second value never silently wins
+                            if v_fully_paid_on is not None:
+                                raise repeated("Invoice", "FullyPaidOn")
+                            try:
+                                v_fully_paid_on = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero date", "Invoice.FullyPaidOn", child.text
+                                ) from None
+                        else:
+                            # <AmountDue>: a second value never silently wins
+                            if v_amount_due is not None:
+                                raise repeated("Invoice", "AmountDue")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_due = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_due = read_decimal(text, "Invoice.AmountDue")
+                            else:
+                                v_amount_due = read_decimal(text, "Invoice.AmountDue")
+                    else:
+                        if k < 18:
+                            # <AmountPaid>: a second value never silently wins
+                            if v_amount_paid is not None:
+                                raise repeated("Invoice", "AmountPaid")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_paid = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
+                            else:
+                                v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
+                        else:
+                            if k < 19:
+                                # <AmountCredited>: a second value never silently wins
+                                if v_amount_credited is not None:
+                                    raise repeated("Invoice", "AmountCredited")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_amount_credited = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_amount_credited = read_decimal(
+                                            text, "Invoice.AmountCredited"
+                                        )
+                                else:
+                                    v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
+                            else:
+                                # <UpdatedDateUTC>: a second value never silently wins
+                                if v_updated_date_utc is not None:
+                                    raise repeated("Invoice", "UpdatedDateUTC")
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp", "Invoice.UpdatedDateUTC", child.text
+                                    ) from None
     if v_invoice_type is None:
         raise missing("Invoice", "InvoiceType")
     if v_contact is None:
@@ -807,6 +1063,20 @@ def encode_invoice(obj: Invoice) -> bytes:
     return to_bytes(el)
 
 
+_K_line_item = {
+    "LineItemID": 0,
+    "Description": 1,
+    "Quantity": 2,
+    "UnitAmount": 3,
+    "TaxType": 4,
+    "TaxAmount": 5,
+    "LineAmount": 6,
+    "AccountCode": 7,
+    "Tracking": 8,
+}
+"""Child tag of ``<LineItem>`` -> its branch in :func:`decode_line_item`."""
+
+
 def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     """An element holding a ``LineItem`` (``<LineItem>``) -> the dataclass."""
     v_line_item_id: str | None = None
@@ -821,74 +1091,111 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     w_tracking = False
     for child in el:
         tag = child.tag
-        if tag == "LineItemID":
-            if v_line_item_id is not None:  # a second value never silently wins
-                raise repeated("LineItem", "LineItemID")
-            v_line_item_id = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Description")
-            v_description = child.text or ""
-        elif tag == "Quantity":
-            if v_quantity is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Quantity")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_quantity = Decimal(text)
+        k = _K_line_item.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LineItem", tag)
+            elif isinstance(tag, str):
+                skipped("LineItem", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <LineItemID>: a second value never silently wins
+                        if v_line_item_id is not None:
+                            raise repeated("LineItem", "LineItemID")
+                        v_line_item_id = child.text or ""
+                    else:
+                        # <Description>: a second value never silently wins
+                        if v_description is not None:
+                            raise repeated("LineItem", "Description")
+                        v_description = child.text or ""
+                else:
+                    if k < 3:
+                        # <Quantity>: a second value never silently wins
+                        if v_quantity is not None:
+                            raise repeated("LineItem", "Quantity")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_quantity = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_quantity = read_decimal(text, "LineItem.Quantity")
+                        else:
+                            v_quantity = read_decimal(text, "LineItem.Quantity")
+                    else:
+                        # <UnitAmount>: a second value never silently wins
+                        if v_unit_amount is not None:
+                            raise repeated("LineItem", "UnitAmount")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_unit_amount = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
+                        else:
+                            v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
             else:
-                v_quantity = read_decimal(text, "LineItem.Quantity")
-        elif tag == "UnitAmount":
-            if v_unit_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "UnitAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_unit_amount = Decimal(text)
-            else:
-                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("LineItem", "TaxType")
-            text = child.text
-            v_tax_type = _E_TaxType.get(text)
-            if v_tax_type is None:
-                v_tax_type = read_enum(_E_TaxType, text)
-        elif tag == "TaxAmount":
-            if v_tax_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "TaxAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_tax_amount = Decimal(text)
-            else:
-                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
-        elif tag == "LineAmount":
-            if v_line_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "LineAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_line_amount = Decimal(text)
-            else:
-                v_line_amount = read_decimal(text, "LineItem.LineAmount")
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("LineItem", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "Tracking":
-            if w_tracking:  # a second list is never joined to the first
-                raise repeated("LineItem", "Tracking")
-            w_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_line_item_tracking(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItem", tag)
-        elif isinstance(tag, str):
-            skipped("LineItem", tag)
+                if k < 6:
+                    if k < 5:
+                        # <TaxType>: a second value never silently wins
+                        if v_tax_type is not None:
+                            raise repeated("LineItem", "TaxType")
+                        text = child.text
+                        v_tax_type = _E_TaxType.get(text)
+                        if v_tax_type is None:
+                            v_tax_type = read_enum(_E_TaxType, text)
+                    else:
+                        # <TaxAmount>: a second value never silently wins
+                        if v_tax_amount is not None:
+                            raise repeated("LineItem", "TaxAmount")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_tax_amount = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
+                        else:
+                            v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
+                else:
+                    if k < 7:
+                        # <LineAmount>: a second value never silently wins
+                        if v_line_amount is not None:
+                            raise repeated("LineItem", "LineAmount")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_line_amount = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_line_amount = read_decimal(text, "LineItem.LineAmount")
+                        else:
+                            v_line_amount = read_decimal(text, "LineItem.LineAmount")
+                    else:
+                        if k < 8:
+                            # <AccountCode>: a second value never silently wins
+                            if v_account_code is not None:
+                                raise repeated("LineItem", "AccountCode")
+                            v_account_code = child.text or ""
+                        else:
+                            # <Tracking>
+                            # a second list is never joined to the first
+                            if w_tracking:
+                                raise repeated("LineItem", "Tracking")
+                            w_tracking = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "TrackingCategory":
+                                        i_tracking = decode_line_item_tracking(item, strict)
+                                        v_tracking.append(i_tracking)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Tracking", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Tracking", item.tag)
     if v_description is None:
         raise missing("LineItem", "Description")
     if v_unit_amount is None:
@@ -941,24 +1248,36 @@ def encode_line_item(obj: LineItem) -> bytes:
     return to_bytes(el)
 
 
+_K_line_item_tracking = {
+    "Name": 0,
+    "Option": 1,
+}
+"""Child tag of ``<LineItemTracking>`` -> its branch in :func:`decode_line_item_tracking`."""
+
+
 def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineItemTracking:
     """An element holding a ``LineItemTracking`` (``<LineItemTracking>``) -> the dataclass."""
     v_name: str | None = None
     v_option: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "Name")
-            v_name = child.text or ""
-        elif tag == "Option":
-            if v_option is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "Option")
-            v_option = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItemTracking", tag)
-        elif isinstance(tag, str):
-            skipped("LineItemTracking", tag)
+        k = _K_line_item_tracking.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LineItemTracking", tag)
+            elif isinstance(tag, str):
+                skipped("LineItemTracking", tag)
+        else:
+            if k < 1:
+                # <Name>: a second value never silently wins
+                if v_name is not None:
+                    raise repeated("LineItemTracking", "Name")
+                v_name = child.text or ""
+            else:
+                # <Option>: a second value never silently wins
+                if v_option is not None:
+                    raise repeated("LineItemTracking", "Option")
+                v_option = child.text or ""
     if v_name is None:
         raise missing("LineItemTracking", "Name")
     if v_option is None:
@@ -987,31 +1306,47 @@ def encode_line_item_tracking(obj: LineItemTracking) -> bytes:
     return to_bytes(el)
 
 
+_K_payment = {
+    "Date": 0,
+    "Amount": 1,
+}
+"""Child tag of ``<Payment>`` -> its branch in :func:`decode_payment`."""
+
+
 def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     """An element holding a ``Payment`` (``<Payment>``) -> the dataclass."""
     v_date: datetime.date | None = None
     v_amount: Decimal | None = None
     for child in el:
         tag = child.tag
-        if tag == "Date":
-            if v_date is not None:  # a second value never silently wins
-                raise repeated("Payment", "Date")
-            try:
-                v_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Payment.Date", child.text) from None
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("Payment", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_payment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Payment", tag)
+            elif isinstance(tag, str):
+                skipped("Payment", tag)
+        else:
+            if k < 1:
+                # <Date>: a second value never silently wins
+                if v_date is not None:
+                    raise repeated("Payment", "Date")
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Payment.Date", child.text) from None
             else:
-                v_amount = read_decimal(text, "Payment.Amount")
-        elif strict and isinstance(tag, str):
-            raise unknown("Payment", tag)
-        elif isinstance(tag, str):
-            skipped("Payment", tag)
+                # <Amount>: a second value never silently wins
+                if v_amount is not None:
+                    raise repeated("Payment", "Amount")
+                text = child.text
+                if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                    try:
+                        v_amount = exact_decimal(text)
+                    except ArithmeticError:
+                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                        v_amount = read_decimal(text, "Payment.Amount")
+                else:
+                    v_amount = read_decimal(text, "Payment.Amount")
     if v_date is None:
         raise missing("Payment", "Date")
     if v_amount is None:
@@ -1040,6 +1375,15 @@ def encode_payment(obj: Payment) -> bytes:
     return to_bytes(el)
 
 
+_K_phone = {
+    "PhoneType": 0,
+    "PhoneNumber": 1,
+    "PhoneAreaCode": 2,
+    "PhoneCountryCode": 3,
+}
+"""Child tag of ``<Phone>`` -> its branch in :func:`decode_phone`."""
+
+
 def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     """An element holding a ``Phone`` (``<Phone>``) -> the dataclass."""
     v_phone_type: Any = None
@@ -1048,29 +1392,38 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     v_phone_country_code: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "PhoneType":
-            if v_phone_type is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneType")
-            text = child.text
-            v_phone_type = _E_PhoneType.get(text)
-            if v_phone_type is None:
-                v_phone_type = read_enum(_E_PhoneType, text)
-        elif tag == "PhoneNumber":
-            if v_phone_number is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneNumber")
-            v_phone_number = child.text or ""
-        elif tag == "PhoneAreaCode":
-            if v_phone_area_code is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneAreaCode")
-            v_phone_area_code = child.text or ""
-        elif tag == "PhoneCountryCode":
-            if v_phone_country_code is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneCountryCode")
-            v_phone_country_code = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Phone", tag)
-        elif isinstance(tag, str):
-            skipped("Phone", tag)
+        k = _K_phone.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Phone", tag)
+            elif isinstance(tag, str):
+                skipped("Phone", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <PhoneType>: a second value never silently wins
+                    if v_phone_type is not None:
+                        raise repeated("Phone", "PhoneType")
+                    text = child.text
+                    v_phone_type = _E_PhoneType.get(text)
+                    if v_phone_type is None:
+                        v_phone_type = read_enum(_E_PhoneType, text)
+                else:
+                    # <PhoneNumber>: a second value never silently wins
+                    if v_phone_number is not None:
+                        raise repeated("Phone", "PhoneNumber")
+                    v_phone_number = child.text or ""
+            else:
+                if k < 3:
+                    # <PhoneAreaCode>: a second value never silently wins
+                    if v_phone_area_code is not None:
+                        raise repeated("Phone", "PhoneAreaCode")
+                    v_phone_area_code = child.text or ""
+                else:
+                    # <PhoneCountryCode>: a second value never silently wins
+                    if v_phone_country_code is not None:
+                        raise repeated("Phone", "PhoneCountryCode")
+                    v_phone_country_code = child.text or ""
     if v_phone_type is None:
         raise missing("Phone", "PhoneType")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -1103,6 +1456,16 @@ def encode_phone(obj: Phone) -> bytes:
     return to_bytes(el)
 
 
+_K_response_envelope = {
+    "Errors": 0,
+    "ID": 1,
+    "Status": 2,
+    "ProviderName": 3,
+    "DateTimeUTC": 4,
+}
+"""Child tag of ``<ResponseEnvelope>`` -> its branch in :func:`decode_response_envelope`."""
+
+
 def decode_response_envelope(el: etree._Element, strict: bool = False) -> ResponseEnvelope:
     """An element holding a ``ResponseEnvelope`` (``<ResponseEnvelope>``) -> the dataclass."""
     v_errors: list[Error] = []
@@ -1113,44 +1476,57 @@ def decode_response_envelope(el: etree._Element, strict: bool = False) -> Respon
     w_errors = False
     for child in el:
         tag = child.tag
-        if tag == "Errors":
-            if w_errors:  # a second list is never joined to the first
-                raise repeated("ResponseEnvelope", "Errors")
-            w_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("ResponseEnvelope", "ID")
-            v_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("ResponseEnvelope", "Status")
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            if v_provider_name is not None:  # a second value never silently wins
-                raise repeated("ResponseEnvelope", "ProviderName")
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            if v_date_time_utc is not None:  # a second value never silently wins
-                raise repeated("ResponseEnvelope", "DateTimeUTC")
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid(
-                    "Xero UTC timestamp", "ResponseEnvelope.DateTimeUTC", child.text
-                ) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("ResponseEnvelope", tag)
-        elif isinstance(tag, str):
-            skipped("ResponseEnvelope", tag)
+        k = _K_response_envelope.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ResponseEnvelope", tag)
+            elif isinstance(tag, str):
+                skipped("ResponseEnvelope", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Errors>
+                    # a second list is never joined to the first
+                    if w_errors:
+                        raise repeated("ResponseEnvelope", "Errors")
+                    w_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Error":
+                                i_errors = decode_error(item, strict)
+                                v_errors.append(i_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Errors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Errors", item.tag)
+                else:
+                    # <ID>: a second value never silently wins
+                    if v_id is not None:
+                        raise repeated("ResponseEnvelope", "ID")
+                    v_id = child.text or ""
+            else:
+                if k < 3:
+                    # <Status>: a second value never silently wins
+                    if v_status is not None:
+                        raise repeated("ResponseEnvelope", "Status")
+                    v_status = child.text or ""
+                else:
+                    if k < 4:
+                        # <ProviderName>: a second value never silently wins
+                        if v_provider_name is not None:
+                            raise repeated("ResponseEnvelope", "ProviderName")
+                        v_provider_name = child.text or ""
+                    else:
+                        # <DateTimeUTC>: a second value never silently wins
+                        if v_date_time_utc is not None:
+                            raise repeated("ResponseEnvelope", "DateTimeUTC")
+                        try:
+                            v_date_time_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "ResponseEnvelope.DateTimeUTC", child.text
+                            ) from None
     if v_id is None:
         raise missing("ResponseEnvelope", "ID")
     if v_status is None:
@@ -1193,6 +1569,13 @@ def encode_response_envelope(obj: ResponseEnvelope) -> bytes:
     return to_bytes(el)
 
 
+_K_tracking_category = {
+    "Name": 0,
+    "Options": 1,
+}
+"""Child tag of ``<TrackingCategory>`` -> its branch in :func:`decode_tracking_category`."""
+
+
 def decode_tracking_category(el: etree._Element, strict: bool = False) -> TrackingCategory:
     """An element holding a ``TrackingCategory`` (``<TrackingCategory>``) -> the dataclass."""
     v_name: str | None = None
@@ -1200,27 +1583,34 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
     w_options = False
     for child in el:
         tag = child.tag
-        if tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TrackingCategory", "Name")
-            v_name = child.text or ""
-        elif tag == "Options":
-            if w_options:  # a second list is never joined to the first
-                raise repeated("TrackingCategory", "Options")
-            w_options = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Option":
-                        i_options = decode_tracking_option(item, strict)
-                        v_options.append(i_options)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Options", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Options", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("TrackingCategory", tag)
-        elif isinstance(tag, str):
-            skipped("TrackingCategory", tag)
+        k = _K_tracking_category.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TrackingCategory", tag)
+            elif isinstance(tag, str):
+                skipped("TrackingCategory", tag)
+        else:
+            if k < 1:
+                # <Name>: a second value never silently wins
+                if v_name is not None:
+                    raise repeated("TrackingCategory", "Name")
+                v_name = child.text or ""
+            else:
+                # <Options>
+                # a second list is never joined to the first
+                if w_options:
+                    raise repeated("TrackingCategory", "Options")
+                w_options = True
+                # an empty list: len() costs a tenth of an empty loop in lxml
+                if len(child):
+                    for item in child:
+                        if item.tag == "Option":
+                            i_options = decode_tracking_option(item, strict)
+                            v_options.append(i_options)
+                        elif strict and isinstance(item.tag, str):
+                            raise unknown("Options", item.tag)
+                        elif isinstance(item.tag, str):
+                            skipped("Options", item.tag)
     if v_name is None:
         raise missing("TrackingCategory", "Name")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -1248,19 +1638,28 @@ def encode_tracking_category(obj: TrackingCategory) -> bytes:
     return to_bytes(el)
 
 
+_K_tracking_option = {
+    "Name": 0,
+}
+"""Child tag of ``<TrackingOption>`` -> its branch in :func:`decode_tracking_option`."""
+
+
 def decode_tracking_option(el: etree._Element, strict: bool = False) -> TrackingOption:
     """An element holding a ``TrackingOption`` (``<TrackingOption>``) -> the dataclass."""
     v_name: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Name":
-            if v_name is not None:  # a second value never silently wins
+        k = _K_tracking_option.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TrackingOption", tag)
+            elif isinstance(tag, str):
+                skipped("TrackingOption", tag)
+        else:
+            # <Name>: a second value never silently wins
+            if v_name is not None:
                 raise repeated("TrackingOption", "Name")
             v_name = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("TrackingOption", tag)
-        elif isinstance(tag, str):
-            skipped("TrackingOption", tag)
     if v_name is None:
         raise missing("TrackingOption", "Name")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain

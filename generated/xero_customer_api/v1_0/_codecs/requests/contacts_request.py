@@ -35,18 +35,27 @@ __all__ = [
 ]
 
 
+_K_contacts = {
+    "Contact": 0,
+}
+"""Child tag of ``<Contacts>`` -> its branch in :func:`decode_contacts`."""
+
+
 def decode_contacts(el: etree._Element, strict: bool = False) -> Contacts:
     """An element holding a ``Contacts`` (``<Contacts>``) -> the dataclass."""
     v_contact: list[Contact] = []
     for child in el:
         tag = child.tag
-        if tag == "Contact":
+        k = _K_contacts.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Contacts", tag)
+            elif isinstance(tag, str):
+                skipped("Contacts", tag)
+        else:
+            # <Contact>
             i_contact = decode_contact(child, strict)
             v_contact.append(i_contact)
-        elif strict and isinstance(tag, str):
-            raise unknown("Contacts", tag)
-        elif isinstance(tag, str):
-            skipped("Contacts", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

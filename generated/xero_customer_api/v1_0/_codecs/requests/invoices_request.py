@@ -35,18 +35,27 @@ __all__ = [
 ]
 
 
+_K_invoices = {
+    "Invoice": 0,
+}
+"""Child tag of ``<Invoices>`` -> its branch in :func:`decode_invoices`."""
+
+
 def decode_invoices(el: etree._Element, strict: bool = False) -> Invoices:
     """An element holding a ``Invoices`` (``<Invoices>``) -> the dataclass."""
     v_invoice: list[Invoice] = []
     for child in el:
         tag = child.tag
-        if tag == "Invoice":
+        k = _K_invoices.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Invoices", tag)
+            elif isinstance(tag, str):
+                skipped("Invoices", tag)
+        else:
+            # <Invoice>
             i_invoice = decode_invoice(child, strict)
             v_invoice.append(i_invoice)
-        elif strict and isinstance(tag, str):
-            raise unknown("Invoices", tag)
-        elif isinstance(tag, str):
-            skipped("Invoices", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

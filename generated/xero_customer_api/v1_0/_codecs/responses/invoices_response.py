@@ -48,6 +48,17 @@ __all__ = [
 ]
 
 
+_K_invoices_response = {
+    "Errors": 0,
+    "ID": 1,
+    "Status": 2,
+    "ProviderName": 3,
+    "DateTimeUTC": 4,
+    "Invoices": 5,
+}
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_invoices_response`."""
+
+
 def decode_invoices_response(el: etree._Element, strict: bool = False) -> InvoicesResponse:
     """An element holding a ``InvoicesResponse`` (``<Response>``) -> the dataclass."""
     v_errors: list[Error] = []
@@ -60,55 +71,74 @@ def decode_invoices_response(el: etree._Element, strict: bool = False) -> Invoic
     w_invoices = False
     for child in el:
         tag = child.tag
-        if tag == "Errors":
-            if w_errors:  # a second list is never joined to the first
-                raise repeated("Response", "Errors")
-            w_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("Response", "ID")
-            v_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Response", "Status")
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            if v_provider_name is not None:  # a second value never silently wins
-                raise repeated("Response", "ProviderName")
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            if v_date_time_utc is not None:  # a second value never silently wins
-                raise repeated("Response", "DateTimeUTC")
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Invoices":
-            if w_invoices:  # a second list is never joined to the first
-                raise repeated("Response", "Invoices")
-            w_invoices = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Invoice":
-                        i_invoices = decode_invoice(item, strict)
-                        v_invoices.append(i_invoices)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Invoices", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Invoices", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
+        k = _K_invoices_response.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Response", tag)
+            elif isinstance(tag, str):
+                skipped("Response", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <Errors>
+                    # a second list is never joined to the first
+                    if w_errors:
+                        raise repeated("Response", "Errors")
+                    w_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Error":
+                                i_errors = decode_error(item, strict)
+                                v_errors.append(i_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Errors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Errors", item.tag)
+                else:
+                    if k < 2:
+                        # <ID>: a second value never silently wins
+                        if v_id is not None:
+                            raise repeated("Response", "ID")
+                        v_id = child.text or ""
+                    else:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("Response", "Status")
+                        v_status = child.text or ""
+            else:
+                if k < 4:
+                    # <ProviderName>: a second value never silently wins
+                    if v_provider_name is not None:
+                        raise repeated("Response", "ProviderName")
+                    v_provider_name = child.text or ""
+                else:
+                    if k < 5:
+                        # <DateTimeUTC>: a second value never silently wins
+                        if v_date_time_utc is not None:
+                            raise repeated("Response", "DateTimeUTC")
+                        try:
+                            v_date_time_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
+                            ) from None
+                    else:
+                        # <Invoices>
+                        # a second list is never joined to the first
+                        if w_invoices:
+                            raise repeated("Response", "Invoices")
+                        w_invoices = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Invoice":
+                                    i_invoices = decode_invoice(item, strict)
+                                    v_invoices.append(i_invoices)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Invoices", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Invoices", item.tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:

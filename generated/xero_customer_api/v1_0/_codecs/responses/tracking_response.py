@@ -52,6 +52,17 @@ __all__ = [
 ]
 
 
+_K_response = {
+    "Errors": 0,
+    "ID": 1,
+    "Status": 2,
+    "ProviderName": 3,
+    "DateTimeUTC": 4,
+    "Tracking": 5,
+}
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_response`."""
+
+
 def decode_response(el: etree._Element, strict: bool = False) -> Response:
     """An element holding a ``Response`` (``<Response>``) -> the dataclass."""
     v_errors: list[Error] = []
@@ -64,55 +75,74 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
     w_tracking = False
     for child in el:
         tag = child.tag
-        if tag == "Errors":
-            if w_errors:  # a second list is never joined to the first
-                raise repeated("Response", "Errors")
-            w_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("Response", "ID")
-            v_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Response", "Status")
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            if v_provider_name is not None:  # a second value never silently wins
-                raise repeated("Response", "ProviderName")
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            if v_date_time_utc is not None:  # a second value never silently wins
-                raise repeated("Response", "DateTimeUTC")
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Tracking":
-            if w_tracking:  # a second list is never joined to the first
-                raise repeated("Response", "Tracking")
-            w_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_tracking_category(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
+        k = _K_response.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Response", tag)
+            elif isinstance(tag, str):
+                skipped("Response", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <Errors>
+                    # a second list is never joined to the first
+                    if w_errors:
+                        raise repeated("Response", "Errors")
+                    w_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Error":
+                                i_errors = decode_error(item, strict)
+                                v_errors.append(i_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Errors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Errors", item.tag)
+                else:
+                    if k < 2:
+                        # <ID>: a second value never silently wins
+                        if v_id is not None:
+                            raise repeated("Response", "ID")
+                        v_id = child.text or ""
+                    else:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("Response", "Status")
+                        v_status = child.text or ""
+            else:
+                if k < 4:
+                    # <ProviderName>: a second value never silently wins
+                    if v_provider_name is not None:
+                        raise repeated("Response", "ProviderName")
+                    v_provider_name = child.text or ""
+                else:
+                    if k < 5:
+                        # <DateTimeUTC>: a second value never silently wins
+                        if v_date_time_utc is not None:
+                            raise repeated("Response", "DateTimeUTC")
+                        try:
+                            v_date_time_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
+                            ) from None
+                    else:
+                        # <Tracking>
+                        # a second list is never joined to the first
+                        if w_tracking:
+                            raise repeated("Response", "Tracking")
+                        w_tracking = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "TrackingCategory":
+                                    i_tracking = decode_tracking_category(item, strict)
+                                    v_tracking.append(i_tracking)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Tracking", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Tracking", item.tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:
@@ -159,6 +189,17 @@ def encode_response(obj: Response) -> bytes:
     return to_bytes(el)
 
 
+_K_tracking_response = {
+    "Errors": 0,
+    "ID": 1,
+    "Status": 2,
+    "ProviderName": 3,
+    "DateTimeUTC": 4,
+    "Tracking": 5,
+}
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_tracking_response`."""
+
+
 def decode_tracking_response(el: etree._Element, strict: bool = False) -> TrackingResponse:
     """An element holding a ``TrackingResponse`` (``<Response>``) -> the dataclass."""
     v_errors: list[Error] = []
@@ -171,55 +212,74 @@ def decode_tracking_response(el: etree._Element, strict: bool = False) -> Tracki
     w_tracking = False
     for child in el:
         tag = child.tag
-        if tag == "Errors":
-            if w_errors:  # a second list is never joined to the first
-                raise repeated("Response", "Errors")
-            w_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("Response", "ID")
-            v_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Response", "Status")
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            if v_provider_name is not None:  # a second value never silently wins
-                raise repeated("Response", "ProviderName")
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            if v_date_time_utc is not None:  # a second value never silently wins
-                raise repeated("Response", "DateTimeUTC")
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Tracking":
-            if w_tracking:  # a second list is never joined to the first
-                raise repeated("Response", "Tracking")
-            w_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_tracking_category(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
+        k = _K_tracking_response.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Response", tag)
+            elif isinstance(tag, str):
+                skipped("Response", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <Errors>
+                    # a second list is never joined to the first
+                    if w_errors:
+                        raise repeated("Response", "Errors")
+                    w_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Error":
+                                i_errors = decode_error(item, strict)
+                                v_errors.append(i_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Errors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Errors", item.tag)
+                else:
+                    if k < 2:
+                        # <ID>: a second value never silently wins
+                        if v_id is not None:
+                            raise repeated("Response", "ID")
+                        v_id = child.text or ""
+                    else:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("Response", "Status")
+                        v_status = child.text or ""
+            else:
+                if k < 4:
+                    # <ProviderName>: a second value never silently wins
+                    if v_provider_name is not None:
+                        raise repeated("Response", "ProviderName")
+                    v_provider_name = child.text or ""
+                else:
+                    if k < 5:
+                        # <DateTimeUTC>: a second value never silently wins
+                        if v_date_time_utc is not None:
+                            raise repeated("Response", "DateTimeUTC")
+                        try:
+                            v_date_time_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
+                            ) from None
+                    else:
+                        # <Tracking>
+                        # a second list is never joined to the first
+                        if w_tracking:
+                            raise repeated("Response", "Tracking")
+                        w_tracking = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "TrackingCategory":
+                                    i_tracking = decode_tracking_category(item, strict)
+                                    v_tracking.append(i_tracking)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Tracking", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Tracking", item.tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:

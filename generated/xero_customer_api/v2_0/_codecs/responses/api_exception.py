@@ -42,6 +42,15 @@ __all__ = [
 _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 
+_K_api_exception = {
+    "ErrorNumber": 0,
+    "Type": 1,
+    "Message": 2,
+    "Elements": 3,
+}
+"""Child tag of ``<ApiException>`` -> its branch in :func:`decode_api_exception`."""
+
+
 def decode_api_exception(el: etree._Element, strict: bool = False) -> ApiException:
     """An element holding a ``ApiException`` (``<ApiException>``) -> the dataclass."""
     v_error_number: int | None = None
@@ -51,37 +60,48 @@ def decode_api_exception(el: etree._Element, strict: bool = False) -> ApiExcepti
     w_elements = False
     for child in el:
         tag = child.tag
-        if tag == "ErrorNumber":
-            if v_error_number is not None:  # a second value never silently wins
-                raise repeated("ApiException", "ErrorNumber")
-            v_error_number = read_int(child.text, "ApiException.ErrorNumber")
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("ApiException", "Type")
-            v_type = child.text or ""
-        elif tag == "Message":
-            if v_message is not None:  # a second value never silently wins
-                raise repeated("ApiException", "Message")
-            v_message = child.text or ""
-        elif tag == "Elements":
-            if w_elements:  # a second list is never joined to the first
-                raise repeated("ApiException", "Elements")
-            w_elements = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "DataContractBase":
-                        i_elements = _SUBTYPES_DataContractBase.get(
-                            item.get(_XSI_TYPE), decode_data_contract_base
-                        )(item, strict)
-                        v_elements.append(i_elements)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Elements", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Elements", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("ApiException", tag)
-        elif isinstance(tag, str):
-            skipped("ApiException", tag)
+        k = _K_api_exception.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ApiException", tag)
+            elif isinstance(tag, str):
+                skipped("ApiException", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <ErrorNumber>: a second value never silently wins
+                    if v_error_number is not None:
+                        raise repeated("ApiException", "ErrorNumber")
+                    v_error_number = read_int(child.text, "ApiException.ErrorNumber")
+                else:
+                    # <Type>: a second value never silently wins
+                    if v_type is not None:
+                        raise repeated("ApiException", "Type")
+                    v_type = child.text or ""
+            else:
+                if k < 3:
+                    # <Message>: a second value never silently wins
+                    if v_message is not None:
+                        raise repeated("ApiException", "Message")
+                    v_message = child.text or ""
+                else:
+                    # <Elements>
+                    # a second list is never joined to the first
+                    if w_elements:
+                        raise repeated("ApiException", "Elements")
+                    w_elements = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "DataContractBase":
+                                i_elements = _SUBTYPES_DataContractBase.get(
+                                    item.get(_XSI_TYPE), decode_data_contract_base
+                                )(item, strict)
+                                v_elements.append(i_elements)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Elements", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Elements", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -44,6 +44,16 @@ __all__ = [
 ]
 
 
+_K_contact_groups_response = {
+    "Id": 0,
+    "Status": 1,
+    "ProviderName": 2,
+    "DateTimeUTC": 3,
+    "ContactGroups": 4,
+}
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_contact_groups_response`."""
+
+
 def decode_contact_groups_response(
     el: etree._Element, strict: bool = False
 ) -> ContactGroupsResponse:
@@ -56,42 +66,57 @@ def decode_contact_groups_response(
     w_contact_groups = False
     for child in el:
         tag = child.tag
-        if tag == "Id":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("Response", "Id")
-            v_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Response", "Status")
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            if v_provider_name is not None:  # a second value never silently wins
-                raise repeated("Response", "ProviderName")
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            if v_date_time_utc is not None:  # a second value never silently wins
-                raise repeated("Response", "DateTimeUTC")
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "ContactGroups":
-            if w_contact_groups:  # a second list is never joined to the first
-                raise repeated("Response", "ContactGroups")
-            w_contact_groups = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ContactGroup":
-                        i_contact_groups = decode_contact_group(item, strict)
-                        v_contact_groups.append(i_contact_groups)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ContactGroups", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ContactGroups", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
+        k = _K_contact_groups_response.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Response", tag)
+            elif isinstance(tag, str):
+                skipped("Response", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Id>: a second value never silently wins
+                    if v_id is not None:
+                        raise repeated("Response", "Id")
+                    v_id = child.text or ""
+                else:
+                    # <Status>: a second value never silently wins
+                    if v_status is not None:
+                        raise repeated("Response", "Status")
+                    v_status = child.text or ""
+            else:
+                if k < 3:
+                    # <ProviderName>: a second value never silently wins
+                    if v_provider_name is not None:
+                        raise repeated("Response", "ProviderName")
+                    v_provider_name = child.text or ""
+                else:
+                    if k < 4:
+                        # <DateTimeUTC>: a second value never silently wins
+                        if v_date_time_utc is not None:
+                            raise repeated("Response", "DateTimeUTC")
+                        try:
+                            v_date_time_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
+                            ) from None
+                    else:
+                        # <ContactGroups>
+                        # a second list is never joined to the first
+                        if w_contact_groups:
+                            raise repeated("Response", "ContactGroups")
+                        w_contact_groups = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ContactGroup":
+                                    i_contact_groups = decode_contact_group(item, strict)
+                                    v_contact_groups.append(i_contact_groups)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ContactGroups", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ContactGroups", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

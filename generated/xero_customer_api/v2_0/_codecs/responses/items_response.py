@@ -41,6 +41,16 @@ __all__ = [
 ]
 
 
+_K_items_response = {
+    "Id": 0,
+    "Status": 1,
+    "ProviderName": 2,
+    "DateTimeUTC": 3,
+    "Items": 4,
+}
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_items_response`."""
+
+
 def decode_items_response(el: etree._Element, strict: bool = False) -> ItemsResponse:
     """An element holding a ``ItemsResponse`` (``<Response>``) -> the dataclass."""
     v_id: str | None = None
@@ -51,42 +61,57 @@ def decode_items_response(el: etree._Element, strict: bool = False) -> ItemsResp
     w_items = False
     for child in el:
         tag = child.tag
-        if tag == "Id":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("Response", "Id")
-            v_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Response", "Status")
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            if v_provider_name is not None:  # a second value never silently wins
-                raise repeated("Response", "ProviderName")
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            if v_date_time_utc is not None:  # a second value never silently wins
-                raise repeated("Response", "DateTimeUTC")
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Items":
-            if w_items:  # a second list is never joined to the first
-                raise repeated("Response", "Items")
-            w_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Item":
-                        i_items = decode_item(item, strict)
-                        v_items.append(i_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Items", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Items", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
+        k = _K_items_response.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Response", tag)
+            elif isinstance(tag, str):
+                skipped("Response", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Id>: a second value never silently wins
+                    if v_id is not None:
+                        raise repeated("Response", "Id")
+                    v_id = child.text or ""
+                else:
+                    # <Status>: a second value never silently wins
+                    if v_status is not None:
+                        raise repeated("Response", "Status")
+                    v_status = child.text or ""
+            else:
+                if k < 3:
+                    # <ProviderName>: a second value never silently wins
+                    if v_provider_name is not None:
+                        raise repeated("Response", "ProviderName")
+                    v_provider_name = child.text or ""
+                else:
+                    if k < 4:
+                        # <DateTimeUTC>: a second value never silently wins
+                        if v_date_time_utc is not None:
+                            raise repeated("Response", "DateTimeUTC")
+                        try:
+                            v_date_time_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
+                            ) from None
+                    else:
+                        # <Items>
+                        # a second list is never joined to the first
+                        if w_items:
+                            raise repeated("Response", "Items")
+                        w_items = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Item":
+                                    i_items = decode_item(item, strict)
+                                    v_items.append(i_items)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Items", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Items", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -44,6 +44,16 @@ __all__ = [
 ]
 
 
+_K_purchase_orders_response = {
+    "Id": 0,
+    "Status": 1,
+    "ProviderName": 2,
+    "DateTimeUTC": 3,
+    "PurchaseOrders": 4,
+}
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_purchase_orders_response`."""
+
+
 def decode_purchase_orders_response(
     el: etree._Element, strict: bool = False
 ) -> PurchaseOrdersResponse:
@@ -56,42 +66,57 @@ def decode_purchase_orders_response(
     w_purchase_orders = False
     for child in el:
         tag = child.tag
-        if tag == "Id":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("Response", "Id")
-            v_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Response", "Status")
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            if v_provider_name is not None:  # a second value never silently wins
-                raise repeated("Response", "ProviderName")
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            if v_date_time_utc is not None:  # a second value never silently wins
-                raise repeated("Response", "DateTimeUTC")
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "PurchaseOrders":
-            if w_purchase_orders:  # a second list is never joined to the first
-                raise repeated("Response", "PurchaseOrders")
-            w_purchase_orders = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "PurchaseOrder":
-                        i_purchase_orders = decode_purchase_order(item, strict)
-                        v_purchase_orders.append(i_purchase_orders)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("PurchaseOrders", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("PurchaseOrders", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
+        k = _K_purchase_orders_response.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Response", tag)
+            elif isinstance(tag, str):
+                skipped("Response", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Id>: a second value never silently wins
+                    if v_id is not None:
+                        raise repeated("Response", "Id")
+                    v_id = child.text or ""
+                else:
+                    # <Status>: a second value never silently wins
+                    if v_status is not None:
+                        raise repeated("Response", "Status")
+                    v_status = child.text or ""
+            else:
+                if k < 3:
+                    # <ProviderName>: a second value never silently wins
+                    if v_provider_name is not None:
+                        raise repeated("Response", "ProviderName")
+                    v_provider_name = child.text or ""
+                else:
+                    if k < 4:
+                        # <DateTimeUTC>: a second value never silently wins
+                        if v_date_time_utc is not None:
+                            raise repeated("Response", "DateTimeUTC")
+                        try:
+                            v_date_time_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
+                            ) from None
+                    else:
+                        # <PurchaseOrders>
+                        # a second list is never joined to the first
+                        if w_purchase_orders:
+                            raise repeated("Response", "PurchaseOrders")
+                        w_purchase_orders = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "PurchaseOrder":
+                                    i_purchase_orders = decode_purchase_order(item, strict)
+                                    v_purchase_orders.append(i_purchase_orders)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("PurchaseOrders", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("PurchaseOrders", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

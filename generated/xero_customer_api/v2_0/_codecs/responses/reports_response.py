@@ -25,9 +25,9 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_utc_datetime,
-    plain_decimal,
     read_decimal,
     read_enum,
     repeated,
@@ -74,6 +74,20 @@ __all__ = [
 _E_RowType = enum_table(RowType)
 
 
+_K_report = {
+    "ReportID": 0,
+    "ReportName": 1,
+    "ReportType": 2,
+    "ReportTitles": 3,
+    "ReportDate": 4,
+    "UpdatedDateUTC": 5,
+    "Rows": 6,
+    "Fields": 7,
+    "Contacts": 8,
+}
+"""Child tag of ``<Report>`` -> its branch in :func:`decode_report`."""
+
+
 def decode_report(el: etree._Element, strict: bool = False) -> Report:
     """An element holding a ``Report`` (``<Report>``) -> the dataclass."""
     v_report_id: str | None = None
@@ -91,85 +105,114 @@ def decode_report(el: etree._Element, strict: bool = False) -> Report:
     w_contacts = False
     for child in el:
         tag = child.tag
-        if tag == "ReportID":
-            if v_report_id is not None:  # a second value never silently wins
-                raise repeated("Report", "ReportID")
-            v_report_id = child.text or ""
-        elif tag == "ReportName":
-            if v_report_name is not None:  # a second value never silently wins
-                raise repeated("Report", "ReportName")
-            v_report_name = child.text or ""
-        elif tag == "ReportType":
-            if v_report_type is not None:  # a second value never silently wins
-                raise repeated("Report", "ReportType")
-            v_report_type = child.text or ""
-        elif tag == "ReportTitles":
-            if w_report_titles:  # a second list is never joined to the first
-                raise repeated("Report", "ReportTitles")
-            w_report_titles = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ReportTitle":
-                        i_report_titles = item.text or ""
-                        v_report_titles.append(i_report_titles)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ReportTitles", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ReportTitles", item.tag)
-        elif tag == "ReportDate":
-            if v_report_date is not None:  # a second value never silently wins
-                raise repeated("Report", "ReportDate")
-            v_report_date = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            if v_updated_date_utc is not None:  # a second value never silently wins
-                raise repeated("Report", "UpdatedDateUTC")
-            try:
-                v_updated_date_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Report.UpdatedDateUTC", child.text) from None
-        elif tag == "Rows":
-            if w_rows:  # a second list is never joined to the first
-                raise repeated("Report", "Rows")
-            w_rows = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Row":
-                        i_rows = decode_report_row(item, strict)
-                        v_rows.append(i_rows)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Rows", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Rows", item.tag)
-        elif tag == "Fields":
-            if w_fields:  # a second list is never joined to the first
-                raise repeated("Report", "Fields")
-            w_fields = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ReportField":
-                        i_fields = decode_report_field(item, strict)
-                        v_fields.append(i_fields)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Fields", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Fields", item.tag)
-        elif tag == "Contacts":
-            if w_contacts:  # a second list is never joined to the first
-                raise repeated("Report", "Contacts")
-            w_contacts = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Contact":
-                        i_contacts = decode_ten_ninety_nine_contact(item, strict)
-                        v_contacts.append(i_contacts)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Contacts", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Contacts", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Report", tag)
-        elif isinstance(tag, str):
-            skipped("Report", tag)
+        k = _K_report.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Report", tag)
+            elif isinstance(tag, str):
+                skipped("Report", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <ReportID>: a second value never silently wins
+                        if v_report_id is not None:
+                            raise repeated("Report", "ReportID")
+                        v_report_id = child.text or ""
+                    else:
+                        # <ReportName>: a second value never silently wins
+                        if v_report_name is not None:
+                            raise repeated("Report", "ReportName")
+                        v_report_name = child.text or ""
+                else:
+                    if k < 3:
+                        # <ReportType>: a second value never silently wins
+                        if v_report_type is not None:
+                            raise repeated("Report", "ReportType")
+                        v_report_type = child.text or ""
+                    else:
+                        # <ReportTitles>
+                        # a second list is never joined to the first
+                        if w_report_titles:
+                            raise repeated("Report", "ReportTitles")
+                        w_report_titles = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ReportTitle":
+                                    i_report_titles = item.text or ""
+                                    v_report_titles.append(i_report_titles)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ReportTitles", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ReportTitles", item.tag)
+            else:
+                if k < 6:
+                    if k < 5:
+                        # <ReportDate>: a second value never silently wins
+                        if v_report_date is not None:
+                            raise repeated("Report", "ReportDate")
+                        v_report_date = child.text or ""
+                    else:
+                        # <UpdatedDateUTC>: a second value never silently wins
+                        if v_updated_date_utc is not None:
+                            raise repeated("Report", "UpdatedDateUTC")
+                        try:
+                            v_updated_date_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Report.UpdatedDateUTC", child.text
+                            ) from None
+                else:
+                    if k < 7:
+                        # <Rows>
+                        # a second list is never joined to the first
+                        if w_rows:
+                            raise repeated("Report", "Rows")
+                        w_rows = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Row":
+                                    i_rows = decode_report_row(item, strict)
+                                    v_rows.append(i_rows)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Rows", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Rows", item.tag)
+                    else:
+                        if k < 8:
+                            # <Fields>
+                            # a second list is never joined to the first
+                            if w_fields:
+                                raise repeated("Report", "Fields")
+                            w_fields = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ReportField":
+                                        i_fields = decode_report_field(item, strict)
+                                        v_fields.append(i_fields)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Fields", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Fields", item.tag)
+                        else:
+                            # <Contacts>
+                            # a second list is never joined to the first
+                            if w_contacts:
+                                raise repeated("Report", "Contacts")
+                            w_contacts = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Contact":
+                                        i_contacts = decode_ten_ninety_nine_contact(item, strict)
+                                        v_contacts.append(i_contacts)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Contacts", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Contacts", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -219,24 +262,36 @@ def encode_report(obj: Report) -> bytes:
     return to_bytes(el)
 
 
+_K_report_attribute = {
+    "Value": 0,
+    "Id": 1,
+}
+"""Child tag of ``<ReportAttribute>`` -> its branch in :func:`decode_report_attribute`."""
+
+
 def decode_report_attribute(el: etree._Element, strict: bool = False) -> ReportAttribute:
     """An element holding a ``ReportAttribute`` (``<ReportAttribute>``) -> the dataclass."""
     v_value: str | None = None
     v_id: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Value":
-            if v_value is not None:  # a second value never silently wins
-                raise repeated("ReportAttribute", "Value")
-            v_value = child.text or ""
-        elif tag == "Id":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("ReportAttribute", "Id")
-            v_id = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ReportAttribute", tag)
-        elif isinstance(tag, str):
-            skipped("ReportAttribute", tag)
+        k = _K_report_attribute.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ReportAttribute", tag)
+            elif isinstance(tag, str):
+                skipped("ReportAttribute", tag)
+        else:
+            if k < 1:
+                # <Value>: a second value never silently wins
+                if v_value is not None:
+                    raise repeated("ReportAttribute", "Value")
+                v_value = child.text or ""
+            else:
+                # <Id>: a second value never silently wins
+                if v_id is not None:
+                    raise repeated("ReportAttribute", "Id")
+                v_id = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -261,6 +316,13 @@ def encode_report_attribute(obj: ReportAttribute) -> bytes:
     return to_bytes(el)
 
 
+_K_report_cell = {
+    "Value": 0,
+    "Attributes": 1,
+}
+"""Child tag of ``<ReportCell>`` -> its branch in :func:`decode_report_cell`."""
+
+
 def decode_report_cell(el: etree._Element, strict: bool = False) -> ReportCell:
     """An element holding a ``ReportCell`` (``<ReportCell>``) -> the dataclass."""
     v_value: str | None = None
@@ -268,27 +330,34 @@ def decode_report_cell(el: etree._Element, strict: bool = False) -> ReportCell:
     w_attributes = False
     for child in el:
         tag = child.tag
-        if tag == "Value":
-            if v_value is not None:  # a second value never silently wins
-                raise repeated("ReportCell", "Value")
-            v_value = child.text or ""
-        elif tag == "Attributes":
-            if w_attributes:  # a second list is never joined to the first
-                raise repeated("ReportCell", "Attributes")
-            w_attributes = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attribute":
-                        i_attributes = decode_report_attribute(item, strict)
-                        v_attributes.append(i_attributes)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attributes", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attributes", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("ReportCell", tag)
-        elif isinstance(tag, str):
-            skipped("ReportCell", tag)
+        k = _K_report_cell.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ReportCell", tag)
+            elif isinstance(tag, str):
+                skipped("ReportCell", tag)
+        else:
+            if k < 1:
+                # <Value>: a second value never silently wins
+                if v_value is not None:
+                    raise repeated("ReportCell", "Value")
+                v_value = child.text or ""
+            else:
+                # <Attributes>
+                # a second list is never joined to the first
+                if w_attributes:
+                    raise repeated("ReportCell", "Attributes")
+                w_attributes = True
+                # an empty list: len() costs a tenth of an empty loop in lxml
+                if len(child):
+                    for item in child:
+                        if item.tag == "Attribute":
+                            i_attributes = decode_report_attribute(item, strict)
+                            v_attributes.append(i_attributes)
+                        elif strict and isinstance(item.tag, str):
+                            raise unknown("Attributes", item.tag)
+                        elif isinstance(item.tag, str):
+                            skipped("Attributes", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -314,6 +383,14 @@ def encode_report_cell(obj: ReportCell) -> bytes:
     return to_bytes(el)
 
 
+_K_report_field = {
+    "FieldID": 0,
+    "Description": 1,
+    "Value": 2,
+}
+"""Child tag of ``<ReportField>`` -> its branch in :func:`decode_report_field`."""
+
+
 def decode_report_field(el: etree._Element, strict: bool = False) -> ReportField:
     """An element holding a ``ReportField`` (``<ReportField>``) -> the dataclass."""
     v_field_id: str | None = None
@@ -321,22 +398,29 @@ def decode_report_field(el: etree._Element, strict: bool = False) -> ReportField
     v_value: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "FieldID":
-            if v_field_id is not None:  # a second value never silently wins
-                raise repeated("ReportField", "FieldID")
-            v_field_id = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("ReportField", "Description")
-            v_description = child.text or ""
-        elif tag == "Value":
-            if v_value is not None:  # a second value never silently wins
-                raise repeated("ReportField", "Value")
-            v_value = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ReportField", tag)
-        elif isinstance(tag, str):
-            skipped("ReportField", tag)
+        k = _K_report_field.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ReportField", tag)
+            elif isinstance(tag, str):
+                skipped("ReportField", tag)
+        else:
+            if k < 1:
+                # <FieldID>: a second value never silently wins
+                if v_field_id is not None:
+                    raise repeated("ReportField", "FieldID")
+                v_field_id = child.text or ""
+            else:
+                if k < 2:
+                    # <Description>: a second value never silently wins
+                    if v_description is not None:
+                        raise repeated("ReportField", "Description")
+                    v_description = child.text or ""
+                else:
+                    # <Value>: a second value never silently wins
+                    if v_value is not None:
+                        raise repeated("ReportField", "Value")
+                    v_value = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -364,6 +448,15 @@ def encode_report_field(obj: ReportField) -> bytes:
     return to_bytes(el)
 
 
+_K_report_row = {
+    "RowType": 0,
+    "Title": 1,
+    "Rows": 2,
+    "Cells": 3,
+}
+"""Child tag of ``<ReportRow>`` -> its branch in :func:`decode_report_row`."""
+
+
 def decode_report_row(el: etree._Element, strict: bool = False) -> ReportRow:
     """An element holding a ``ReportRow`` (``<ReportRow>``) -> the dataclass."""
     v_row_type: Any = None
@@ -374,47 +467,60 @@ def decode_report_row(el: etree._Element, strict: bool = False) -> ReportRow:
     w_cells = False
     for child in el:
         tag = child.tag
-        if tag == "RowType":
-            if v_row_type is not None:  # a second value never silently wins
-                raise repeated("ReportRow", "RowType")
-            text = child.text
-            v_row_type = _E_RowType.get(text)
-            if v_row_type is None:
-                v_row_type = read_enum(_E_RowType, text)
-        elif tag == "Title":
-            if v_title is not None:  # a second value never silently wins
-                raise repeated("ReportRow", "Title")
-            v_title = child.text or ""
-        elif tag == "Rows":
-            if w_rows:  # a second list is never joined to the first
-                raise repeated("ReportRow", "Rows")
-            w_rows = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Row":
-                        i_rows = decode_report_row(item, strict)
-                        v_rows.append(i_rows)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Rows", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Rows", item.tag)
-        elif tag == "Cells":
-            if w_cells:  # a second list is never joined to the first
-                raise repeated("ReportRow", "Cells")
-            w_cells = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Cell":
-                        i_cells = decode_report_cell(item, strict)
-                        v_cells.append(i_cells)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Cells", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Cells", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("ReportRow", tag)
-        elif isinstance(tag, str):
-            skipped("ReportRow", tag)
+        k = _K_report_row.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ReportRow", tag)
+            elif isinstance(tag, str):
+                skipped("ReportRow", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <RowType>: a second value never silently wins
+                    if v_row_type is not None:
+                        raise repeated("ReportRow", "RowType")
+                    text = child.text
+                    v_row_type = _E_RowType.get(text)
+                    if v_row_type is None:
+                        v_row_type = read_enum(_E_RowType, text)
+                else:
+                    # <Title>: a second value never silently wins
+                    if v_title is not None:
+                        raise repeated("ReportRow", "Title")
+                    v_title = child.text or ""
+            else:
+                if k < 3:
+                    # <Rows>
+                    # a second list is never joined to the first
+                    if w_rows:
+                        raise repeated("ReportRow", "Rows")
+                    w_rows = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Row":
+                                i_rows = decode_report_row(item, strict)
+                                v_rows.append(i_rows)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Rows", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Rows", item.tag)
+                else:
+                    # <Cells>
+                    # a second list is never joined to the first
+                    if w_cells:
+                        raise repeated("ReportRow", "Cells")
+                    w_cells = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Cell":
+                                i_cells = decode_report_cell(item, strict)
+                                v_cells.append(i_cells)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Cells", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Cells", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -447,6 +553,16 @@ def encode_report_row(obj: ReportRow) -> bytes:
     return to_bytes(el)
 
 
+_K_reports_response = {
+    "Id": 0,
+    "Status": 1,
+    "ProviderName": 2,
+    "DateTimeUTC": 3,
+    "Reports": 4,
+}
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_reports_response`."""
+
+
 def decode_reports_response(el: etree._Element, strict: bool = False) -> ReportsResponse:
     """An element holding a ``ReportsResponse`` (``<Response>``) -> the dataclass."""
     v_id: str | None = None
@@ -457,42 +573,57 @@ def decode_reports_response(el: etree._Element, strict: bool = False) -> Reports
     w_reports = False
     for child in el:
         tag = child.tag
-        if tag == "Id":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("Response", "Id")
-            v_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Response", "Status")
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            if v_provider_name is not None:  # a second value never silently wins
-                raise repeated("Response", "ProviderName")
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            if v_date_time_utc is not None:  # a second value never silently wins
-                raise repeated("Response", "DateTimeUTC")
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Reports":
-            if w_reports:  # a second list is never joined to the first
-                raise repeated("Response", "Reports")
-            w_reports = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Report":
-                        i_reports = decode_report(item, strict)
-                        v_reports.append(i_reports)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Reports", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Reports", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
+        k = _K_reports_response.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Response", tag)
+            elif isinstance(tag, str):
+                skipped("Response", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Id>: a second value never silently wins
+                    if v_id is not None:
+                        raise repeated("Response", "Id")
+                    v_id = child.text or ""
+                else:
+                    # <Status>: a second value never silently wins
+                    if v_status is not None:
+                        raise repeated("Response", "Status")
+                    v_status = child.text or ""
+            else:
+                if k < 3:
+                    # <ProviderName>: a second value never silently wins
+                    if v_provider_name is not None:
+                        raise repeated("Response", "ProviderName")
+                    v_provider_name = child.text or ""
+                else:
+                    if k < 4:
+                        # <DateTimeUTC>: a second value never silently wins
+                        if v_date_time_utc is not None:
+                            raise repeated("Response", "DateTimeUTC")
+                        try:
+                            v_date_time_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
+                            ) from None
+                    else:
+                        # <Reports>
+                        # a second list is never joined to the first
+                        if w_reports:
+                            raise repeated("Response", "Reports")
+                        w_reports = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Report":
+                                    i_reports = decode_report(item, strict)
+                                    v_reports.append(i_reports)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Reports", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Reports", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -527,6 +658,36 @@ def encode_reports_response(obj: ReportsResponse) -> bytes:
     return to_bytes(el)
 
 
+_K_ten_ninety_nine_contact = {
+    "Box1": 0,
+    "Box2": 1,
+    "Box3": 2,
+    "Box4": 3,
+    "Box5": 4,
+    "Box6": 5,
+    "Box7": 6,
+    "Box8": 7,
+    "Box9": 8,
+    "Box10": 9,
+    "Box11": 10,
+    "Box13": 11,
+    "Box14": 12,
+    "Name": 13,
+    "FederalTaxIDType": 14,
+    "City": 15,
+    "Zip": 16,
+    "State": 17,
+    "Email": 18,
+    "StreetAddress": 19,
+    "TaxID": 20,
+    "ContactId": 21,
+    "LegalName": 22,
+    "BusinessName": 23,
+    "FederalTaxClassification": 24,
+}
+"""Child tag of ``<TenNinetyNineContact>`` -> its branch in :func:`decode_ten_ninety_nine_contact`."""
+
+
 def decode_ten_ninety_nine_contact(
     el: etree._Element, strict: bool = False
 ) -> TenNinetyNineContact:
@@ -558,162 +719,319 @@ def decode_ten_ninety_nine_contact(
     v_federal_tax_classification: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Box1":
-            if v_box1 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box1")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box1 = Decimal(text)
+        k = _K_ten_ninety_nine_contact.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TenNinetyNineContact", tag)
+            elif isinstance(tag, str):
+                skipped("TenNinetyNineContact", tag)
+        else:
+            if k < 12:
+                if k < 6:
+                    if k < 3:
+                        if k < 1:
+                            # <Box1>: a second value never silently wins
+                            if v_box1 is not None:
+                                raise repeated("TenNinetyNineContact", "Box1")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_box1 = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_box1 = read_decimal(text, "TenNinetyNineContact.Box1")
+                            else:
+                                v_box1 = read_decimal(text, "TenNinetyNineContact.Box1")
+                        else:
+                            if k < 2:
+                                # <Box2>: a second value never silently wins
+                                if v_box2 is not None:
+                                    raise repeated("TenNinetyNineContact", "Box2")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_box2 = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_box2 = read_decimal(text, "TenNinetyNineContact.Box2")
+                                else:
+                                    v_box2 = read_decimal(text, "TenNinetyNineContact.Box2")
+                            else:
+                                # <Box3>: a second value never silently wins
+                                if v_box3 is not None:
+                                    raise repeated("TenNinetyNineContact", "Box3")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_box3 = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_box3 = read_decimal(text, "TenNinetyNineContact.Box3")
+                                else:
+                                    v_box3 = read_decimal(text, "TenNinetyNineContact.Box3")
+                    else:
+                        if k < 4:
+                            # <Box4>: a second value never silently wins
+                            if v_box4 is not None:
+                                raise repeated("TenNinetyNineContact", "Box4")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_box4 = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_box4 = read_decimal(text, "TenNinetyNineContact.Box4")
+                            else:
+                                v_box4 = read_decimal(text, "TenNinetyNineContact.Box4")
+                        else:
+                            if k < 5:
+                                # <Box5>: a second value never silently wins
+                                if v_box5 is not None:
+                                    raise repeated("TenNinetyNineContact", "Box5")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_box5 = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_box5 = read_decimal(text, "TenNinetyNineContact.Box5")
+                                else:
+                                    v_box5 = read_decimal(text, "TenNinetyNineContact.Box5")
+                            else:
+                                # <Box6>: a second value never silently wins
+                                if v_box6 is not None:
+                                    raise repeated("TenNinetyNineContact", "Box6")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_box6 = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_box6 = read_decimal(text, "TenNinetyNineContact.Box6")
+                                else:
+                                    v_box6 = read_decimal(text, "TenNinetyNineContact.Box6")
+                else:
+                    if k < 9:
+                        if k < 7:
+                            # <Box7>: a second value never silently wins
+                            if v_box7 is not None:
+                                raise repeated("TenNinetyNineContact", "Box7")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_box7 = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_box7 = read_decimal(text, "TenNinetyNineContact.Box7")
+                            else:
+                                v_box7 = read_decimal(text, "TenNinetyNineContact.Box7")
+                        else:
+                            if k < 8:
+                                # <Box8>: a second value never silently wins
+                                if v_box8 is not None:
+                                    raise repeated("TenNinetyNineContact", "Box8")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_box8 = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_box8 = read_decimal(text, "TenNinetyNineContact.Box8")
+                                else:
+                                    v_box8 = read_decimal(text, "TenNinetyNineContact.Box8")
+                            else:
+                                # <Box9>: a second value never silently wins
+                                if v_box9 is not None:
+                                    raise repeated("TenNinetyNineContact", "Box9")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_box9 = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_box9 = read_decimal(text, "TenNinetyNineContact.Box9")
+                                else:
+                                    v_box9 = read_decimal(text, "TenNinetyNineContact.Box9")
+                    else:
+                        if k < 10:
+                            # <Box10>: a second value never silently wins
+                            if v_box10 is not None:
+                                raise repeated("TenNinetyNineContact", "Box10")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_box10 = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_box10 = read_decimal(text, "TenNinetyNineContact.Box10")
+                            else:
+                                v_box10 = read_decimal(text, "TenNinetyNineContact.Box10")
+                        else:
+                            if k < 11:
+                                # <Box11>: a second value never silently wins
+                                if v_box11 is not None:
+                                    raise repeated("TenNinetyNineContact", "Box11")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_box11 = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_box11 = read_decimal(text, "TenNinetyNineContact.Box11")
+                                else:
+                                    v_box11 = read_decimal(text, "TenNinetyNineContact.Box11")
+                            else:
+                                # <Box13>: a second value never silently wins
+                                if v_box13 is not None:
+                                    raise repeated("TenNinetyNineContact", "Box13")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_box13 = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_box13 = read_decimal(text, "TenNinetyNineContact.Box13")
+                                else:
+                                    v_box13 = read_decimal(text, "TenNinetyNineContact.Box13")
             else:
-                v_box1 = read_decimal(text, "TenNinetyNineContact.Box1")
-        elif tag == "Box2":
-            if v_box2 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box2")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box2 = Decimal(text)
-            else:
-                v_box2 = read_decimal(text, "TenNinetyNineContact.Box2")
-        elif tag == "Box3":
-            if v_box3 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box3")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box3 = Decimal(text)
-            else:
-                v_box3 = read_decimal(text, "TenNinetyNineContact.Box3")
-        elif tag == "Box4":
-            if v_box4 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box4")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box4 = Decimal(text)
-            else:
-                v_box4 = read_decimal(text, "TenNinetyNineContact.Box4")
-        elif tag == "Box5":
-            if v_box5 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box5")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box5 = Decimal(text)
-            else:
-                v_box5 = read_decimal(text, "TenNinetyNineContact.Box5")
-        elif tag == "Box6":
-            if v_box6 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box6")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box6 = Decimal(text)
-            else:
-                v_box6 = read_decimal(text, "TenNinetyNineContact.Box6")
-        elif tag == "Box7":
-            if v_box7 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box7")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box7 = Decimal(text)
-            else:
-                v_box7 = read_decimal(text, "TenNinetyNineContact.Box7")
-        elif tag == "Box8":
-            if v_box8 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box8")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box8 = Decimal(text)
-            else:
-                v_box8 = read_decimal(text, "TenNinetyNineContact.Box8")
-        elif tag == "Box9":
-            if v_box9 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box9")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box9 = Decimal(text)
-            else:
-                v_box9 = read_decimal(text, "TenNinetyNineContact.Box9")
-        elif tag == "Box10":
-            if v_box10 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box10")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box10 = Decimal(text)
-            else:
-                v_box10 = read_decimal(text, "TenNinetyNineContact.Box10")
-        elif tag == "Box11":
-            if v_box11 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box11")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box11 = Decimal(text)
-            else:
-                v_box11 = read_decimal(text, "TenNinetyNineContact.Box11")
-        elif tag == "Box13":
-            if v_box13 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box13")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box13 = Decimal(text)
-            else:
-                v_box13 = read_decimal(text, "TenNinetyNineContact.Box13")
-        elif tag == "Box14":
-            if v_box14 is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Box14")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_box14 = Decimal(text)
-            else:
-                v_box14 = read_decimal(text, "TenNinetyNineContact.Box14")
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Name")
-            v_name = child.text or ""
-        elif tag == "FederalTaxIDType":
-            if v_federal_tax_id_type is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "FederalTaxIDType")
-            v_federal_tax_id_type = child.text or ""
-        elif tag == "City":
-            if v_city is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "City")
-            v_city = child.text or ""
-        elif tag == "Zip":
-            if v_zip is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Zip")
-            v_zip = child.text or ""
-        elif tag == "State":
-            if v_state is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "State")
-            v_state = child.text or ""
-        elif tag == "Email":
-            if v_email is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "Email")
-            v_email = child.text or ""
-        elif tag == "StreetAddress":
-            if v_street_address is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "StreetAddress")
-            v_street_address = child.text or ""
-        elif tag == "TaxID":
-            if v_tax_id is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "TaxID")
-            v_tax_id = child.text or ""
-        elif tag == "ContactId":
-            if v_contact_id is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "ContactId")
-            v_contact_id = child.text or ""
-        elif tag == "LegalName":
-            if v_legal_name is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "LegalName")
-            v_legal_name = child.text or ""
-        elif tag == "BusinessName":
-            if v_business_name is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "BusinessName")
-            v_business_name = child.text or ""
-        elif tag == "FederalTaxClassification":
-            if v_federal_tax_classification is not None:  # a second value never silently wins
-                raise repeated("TenNinetyNineContact", "FederalTaxClassification")
-            v_federal_tax_classification = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("TenNinetyNineContact", tag)
-        elif isinstance(tag, str):
-            skipped("TenNinetyNineContact", tag)
+                if k < 18:
+                    if k < 15:
+                        if k < 13:
+                            # <Box14>: a second value never silently wins
+                            if v_box14 is not None:
+                                raise repeated("TenNinetyNineContact", "Box14")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_box14 = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_box14 = read_decimal(text, "TenNinetyNineContact.Box14")
+                            else:
+                                v_box14 = read_decimal(text, "TenNinetyNineContact.Box14")
+                        else:
+                            if k < 14:
+                                # <Name>: a second value never silently wins
+                                if v_name is not None:
+                                    raise repeated("TenNinetyNineContact", "Name")
+                                v_name = child.text or ""
+                            else:
+                                # <FederalTaxIDType>: a second value never silently wins
+                                if v_federal_tax_id_type is not None:
+                                    raise repeated("TenNinetyNineContact", "FederalTaxIDType")
+                                v_federal_tax_id_type = child.text or ""
+                    else:
+                        if k < 16:
+                            # <City>: a second value never silently wins
+                            if v_city is not None:
+                                raise repeated("TenNinetyNineContact", "City")
+                            v_city = child.text or ""
+                        else:
+                            if k < 17:
+                                # <Zip>: a second value never silently wins
+                                if v_zip is not None:
+                                    raise repeated("TenNinetyNineContact", "Zip")
+                                v_zip = child.text or ""
+                            else:
+                                # <State>: a second value never silently wins
+                                if v_state is not None:
+                                    raise repeated("TenNinetyNineContact", "State")
+                                v_state = child.text or ""
+                else:
+                    if k < 21:
+                        if k < 19:
+                            # <Email>: a second value never silently wins
+                            if v_email is not None:
+                                raise repeated("TenNinetyNineContact", "Email")
+                            v_email = child.text or ""
+                        else:
+                            if k < 20:
+                                # <StreetAddress>: a second value never silently wins
+                                if v_street_address is not None:
+                                    raise repeated("TenNinetyNineContact", "StreetAddress")
+                                v_street_address = child.text or ""
+                            else:
+                                # <TaxID>: a second value never silently wins
+                                if v_tax_id is not None:
+                                    raise repeated("TenNinetyNineContact", "TaxID")
+                                v_tax_id = child.text or ""
+                    else:
+                        if k < 23:
+                            if k < 22:
+                                # <ContactId>: a second value never silently wins
+                                if v_contact_id is not None:
+                                    raise repeated("TenNinetyNineContact", "ContactId")
+                                v_contact_id = child.text or ""
+                            else:
+                                # <LegalName>: a second value never silently wins
+                                if v_legal_name is not None:
+                                    raise repeated("TenNinetyNineContact", "LegalName")
+                                v_legal_name = child.text or ""
+                        else:
+                            if k < 24:
+                                # <BusinessName>: a second value never silently wins
+                                if v_business_name is not None:
+                                    raise repeated("TenNinetyNineContact", "BusinessName")
+                                v_business_name = child.text or ""
+                            else:
+                                # <FederalTaxClassification>: a second value never silently wins
+                                if v_federal_tax_classification is not None:
+                                    raise repeated(
+                                        "TenNinetyNineContact", "FederalTaxClassification"
+                                    )
+                                v_federal_tax_classification = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

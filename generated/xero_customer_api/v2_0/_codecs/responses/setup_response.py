@@ -44,6 +44,16 @@ __all__ = [
 ]
 
 
+_K_setup_response = {
+    "Id": 0,
+    "Status": 1,
+    "ProviderName": 2,
+    "DateTimeUTC": 3,
+    "ImportSummary": 4,
+}
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_setup_response`."""
+
+
 def decode_setup_response(el: etree._Element, strict: bool = False) -> SetupResponse:
     """An element holding a ``SetupResponse`` (``<Response>``) -> the dataclass."""
     v_id: str | None = None
@@ -53,33 +63,46 @@ def decode_setup_response(el: etree._Element, strict: bool = False) -> SetupResp
     v_import_summary: ImportSummary | None = None
     for child in el:
         tag = child.tag
-        if tag == "Id":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("Response", "Id")
-            v_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Response", "Status")
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            if v_provider_name is not None:  # a second value never silently wins
-                raise repeated("Response", "ProviderName")
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            if v_date_time_utc is not None:  # a second value never silently wins
-                raise repeated("Response", "DateTimeUTC")
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "ImportSummary":
-            if v_import_summary is not None:  # a second value never silently wins
-                raise repeated("Response", "ImportSummary")
-            v_import_summary = decode_import_summary(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
+        k = _K_setup_response.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Response", tag)
+            elif isinstance(tag, str):
+                skipped("Response", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Id>: a second value never silently wins
+                    if v_id is not None:
+                        raise repeated("Response", "Id")
+                    v_id = child.text or ""
+                else:
+                    # <Status>: a second value never silently wins
+                    if v_status is not None:
+                        raise repeated("Response", "Status")
+                    v_status = child.text or ""
+            else:
+                if k < 3:
+                    # <ProviderName>: a second value never silently wins
+                    if v_provider_name is not None:
+                        raise repeated("Response", "ProviderName")
+                    v_provider_name = child.text or ""
+                else:
+                    if k < 4:
+                        # <DateTimeUTC>: a second value never silently wins
+                        if v_date_time_utc is not None:
+                            raise repeated("Response", "DateTimeUTC")
+                        try:
+                            v_date_time_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
+                            ) from None
+                    else:
+                        # <ImportSummary>: a second value never silently wins
+                        if v_import_summary is not None:
+                            raise repeated("Response", "ImportSummary")
+                        v_import_summary = decode_import_summary(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -69,6 +69,32 @@ _E_BankAccountType = enum_table(BankAccountType)
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_account = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "AccountID": 2,
+    "Code": 3,
+    "Name": 4,
+    "Status": 5,
+    "Type": 6,
+    "TaxType": 7,
+    "Description": 8,
+    "Class": 9,
+    "SystemAccount": 10,
+    "EnablePaymentsToAccount": 11,
+    "ShowInExpenseClaims": 12,
+    "BankAccountNumber": 13,
+    "BankAccountType": 14,
+    "CurrencyCode": 15,
+    "ReportingCode": 16,
+    "ReportingCodeName": 17,
+    "HasAttachments": 18,
+    "UpdatedDateUTC": 19,
+    "AddToWatchlist": 20,
+}
+"""Child tag of ``<Account>`` -> its branch in :func:`decode_account`."""
+
+
 def decode_account(el: etree._Element, strict: bool = False) -> Account:
     """An element holding a ``Account`` (``<Account>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -102,153 +128,207 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Account", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Account", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("Account", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("Account", "Code")
-            v_code = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Account", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Account", "Status")
-            text = child.text
-            v_status = _E_AccountStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_AccountStatus, text)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Account", "Type")
-            text = child.text
-            v_type = _E_AccountType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_AccountType, text)
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("Account", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Account", "Description")
-            v_description = child.text or ""
-        elif tag == "Class":
-            if v_class_ is not None:  # a second value never silently wins
-                raise repeated("Account", "Class")
-            text = child.text
-            v_class_ = _E_AccountClass.get(text)
-            if v_class_ is None:
-                v_class_ = read_enum(_E_AccountClass, text)
-        elif tag == "SystemAccount":
-            if v_system_account is not None:  # a second value never silently wins
-                raise repeated("Account", "SystemAccount")
-            v_system_account = child.text or ""
-        elif tag == "EnablePaymentsToAccount":
-            if v_enable_payments_to_account is not None:  # a second value never silently wins
-                raise repeated("Account", "EnablePaymentsToAccount")
-            text = child.text
-            if text == "true":
-                v_enable_payments_to_account = True
-            elif text == "false":
-                v_enable_payments_to_account = False
+        k = _K_account.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Account", tag)
+            elif isinstance(tag, str):
+                skipped("Account", tag)
+        else:
+            if k < 10:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Account", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Account", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <AccountID>: a second value never silently wins
+                            if v_account_id is not None:
+                                raise repeated("Account", "AccountID")
+                            v_account_id = child.text or ""
+                        else:
+                            if k < 4:
+                                # <Code>: a second value never silently wins
+                                if v_code is not None:
+                                    raise repeated("Account", "Code")
+                                v_code = child.text or ""
+                            else:
+                                # <Name>: a second value never silently wins
+                                if v_name is not None:
+                                    raise repeated("Account", "Name")
+                                v_name = child.text or ""
+                else:
+                    if k < 7:
+                        if k < 6:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("Account", "Status")
+                            text = child.text
+                            v_status = _E_AccountStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_AccountStatus, text)
+                        else:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("Account", "Type")
+                            text = child.text
+                            v_type = _E_AccountType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_AccountType, text)
+                    else:
+                        if k < 8:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("Account", "TaxType")
+                            v_tax_type = child.text or ""
+                        else:
+                            if k < 9:
+                                # <Description>: a second value never silently wins
+                                if v_description is not None:
+                                    raise repeated("Account", "Description")
+                                v_description = child.text or ""
+                            else:
+                                # <Class>: a second value never silently wins
+                                if v_class_ is not None:
+                                    raise repeated("Account", "Class")
+                                text = child.text
+                                v_class_ = _E_AccountClass.get(text)
+                                if v_class_ is None:
+                                    v_class_ = read_enum(_E_AccountClass, text)
             else:
-                v_enable_payments_to_account = read_bool(text, "Account.EnablePaymentsToAccount")
-        elif tag == "ShowInExpenseClaims":
-            if v_show_in_expense_claims is not None:  # a second value never silently wins
-                raise repeated("Account", "ShowInExpenseClaims")
-            text = child.text
-            if text == "true":
-                v_show_in_expense_claims = True
-            elif text == "false":
-                v_show_in_expense_claims = False
-            else:
-                v_show_in_expense_claims = read_bool(text, "Account.ShowInExpenseClaims")
-        elif tag == "BankAccountNumber":
-            if v_bank_account_number is not None:  # a second value never silently wins
-                raise repeated("Account", "BankAccountNumber")
-            v_bank_account_number = child.text or ""
-        elif tag == "BankAccountType":
-            if v_bank_account_type is not None:  # a second value never silently wins
-                raise repeated("Account", "BankAccountType")
-            text = child.text
-            v_bank_account_type = _E_BankAccountType.get(text)
-            if v_bank_account_type is None:
-                v_bank_account_type = read_enum(_E_BankAccountType, text)
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Account", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "ReportingCode":
-            if v_reporting_code is not None:  # a second value never silently wins
-                raise repeated("Account", "ReportingCode")
-            v_reporting_code = child.text or ""
-        elif tag == "ReportingCodeName":
-            if v_reporting_code_name is not None:  # a second value never silently wins
-                raise repeated("Account", "ReportingCodeName")
-            v_reporting_code_name = child.text or ""
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Account", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Account.HasAttachments")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Account.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "AddToWatchlist":
-            if v_add_to_watchlist is not None:  # a second value never silently wins
-                raise repeated("Account", "AddToWatchlist")
-            text = child.text
-            if text == "true":
-                v_add_to_watchlist = True
-            elif text == "false":
-                v_add_to_watchlist = False
-            else:
-                v_add_to_watchlist = read_bool(text, "Account.AddToWatchlist")
-        elif strict and isinstance(tag, str):
-            raise unknown("Account", tag)
-        elif isinstance(tag, str):
-            skipped("Account", tag)
+                if k < 15:
+                    if k < 12:
+                        if k < 11:
+                            # <SystemAccount>: a second value never silently wins
+                            if v_system_account is not None:
+                                raise repeated("Account", "SystemAccount")
+                            v_system_account = child.text or ""
+                        else:
+                            # <EnablePaymentsToAccount>: a second value never silently wins
+                            if v_enable_payments_to_account is not None:
+                                raise repeated("Account", "EnablePaymentsToAccount")
+                            text = child.text
+                            if text == "true":
+                                v_enable_payments_to_account = True
+                            elif text == "false":
+                                v_enable_payments_to_account = False
+                            else:
+                                v_enable_payments_to_account = read_bool(
+                                    text, "Account.EnablePaymentsToAccount"
+                                )
+                    else:
+                        if k < 13:
+                            # <ShowInExpenseClaims>: a second value never silently wins
+                            if v_show_in_expense_claims is not None:
+                                raise repeated("Account", "ShowInExpenseClaims")
+                            text = child.text
+                            if text == "true":
+                                v_show_in_expense_claims = True
+                            elif text == "false":
+                                v_show_in_expense_claims = False
+                            else:
+                                v_show_in_expense_claims = read_bool(
+                                    text, "Account.ShowInExpenseClaims"
+                                )
+                        else:
+                            if k < 14:
+                                # <BankAccountNumber>: a second value never silently wins
+                                if v_bank_account_number is not None:
+                                    raise repeated("Account", "BankAccountNumber")
+                                v_bank_account_number = child.text or ""
+                            else:
+                                # <BankAccountType>: a second value never silently wins
+                                if v_bank_account_type is not None:
+                                    raise repeated("Account", "BankAccountType")
+                                text = child.text
+                                v_bank_account_type = _E_BankAccountType.get(text)
+                                if v_bank_account_type is None:
+                                    v_bank_account_type = read_enum(_E_BankAccountType, text)
+                else:
+                    if k < 18:
+                        if k < 16:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("Account", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            if k < 17:
+                                # <ReportingCode>: a second value never silently wins
+                                if v_reporting_code is not None:
+                                    raise repeated("Account", "ReportingCode")
+                                v_reporting_code = child.text or ""
+                            else:
+                                # <ReportingCodeName>: a second value never silently wins
+                                if v_reporting_code_name is not None:
+                                    raise repeated("Account", "ReportingCodeName")
+                                v_reporting_code_name = child.text or ""
+                    else:
+                        if k < 19:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("Account", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(text, "Account.HasAttachments")
+                        else:
+                            if k < 20:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Account.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
+                            else:
+                                # <AddToWatchlist>: a second value never silently wins
+                                if v_add_to_watchlist is not None:
+                                    raise repeated("Account", "AddToWatchlist")
+                                text = child.text
+                                if text == "true":
+                                    v_add_to_watchlist = True
+                                elif text == "false":
+                                    v_add_to_watchlist = False
+                                else:
+                                    v_add_to_watchlist = read_bool(text, "Account.AddToWatchlist")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -42,27 +42,39 @@ __all__ = [
 _E_ActionStatus = enum_table(ActionStatus)
 
 
+_K_action = {
+    "Name": 0,
+    "Status": 1,
+}
+"""Child tag of ``<Action>`` -> its branch in :func:`decode_action`."""
+
+
 def decode_action(el: etree._Element, strict: bool = False) -> Action:
     """An element holding a ``Action`` (``<Action>``) -> the dataclass."""
     v_name: str | None = None
     v_status: Any = None
     for child in el:
         tag = child.tag
-        if tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Action", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Action", "Status")
-            text = child.text
-            v_status = _E_ActionStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ActionStatus, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("Action", tag)
-        elif isinstance(tag, str):
-            skipped("Action", tag)
+        k = _K_action.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Action", tag)
+            elif isinstance(tag, str):
+                skipped("Action", tag)
+        else:
+            if k < 1:
+                # <Name>: a second value never silently wins
+                if v_name is not None:
+                    raise repeated("Action", "Name")
+                v_name = child.text or ""
+            else:
+                # <Status>: a second value never silently wins
+                if v_status is not None:
+                    raise repeated("Action", "Status")
+                text = child.text
+                v_status = _E_ActionStatus.get(text)
+                if v_status is None:
+                    v_status = read_enum(_E_ActionStatus, text)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

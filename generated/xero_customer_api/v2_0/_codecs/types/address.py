@@ -55,6 +55,23 @@ _E_AddressType = enum_table(AddressType)
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_address = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "AddressType": 2,
+    "AddressLine1": 3,
+    "AddressLine2": 4,
+    "AddressLine3": 5,
+    "AddressLine4": 6,
+    "City": 7,
+    "Region": 8,
+    "PostalCode": 9,
+    "Country": 10,
+    "AttentionTo": 11,
+}
+"""Child tag of ``<Address>`` -> its branch in :func:`decode_address`."""
+
+
 def decode_address(el: etree._Element, strict: bool = False) -> Address:
     """An element holding a ``Address`` (``<Address>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -79,79 +96,110 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Address", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Address", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "AddressType":
-            if v_address_type is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressType")
-            text = child.text
-            v_address_type = _E_AddressType.get(text)
-            if v_address_type is None:
-                v_address_type = read_enum(_E_AddressType, text)
-        elif tag == "AddressLine1":
-            if v_address_line1 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine1")
-            v_address_line1 = child.text or ""
-        elif tag == "AddressLine2":
-            if v_address_line2 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine2")
-            v_address_line2 = child.text or ""
-        elif tag == "AddressLine3":
-            if v_address_line3 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine3")
-            v_address_line3 = child.text or ""
-        elif tag == "AddressLine4":
-            if v_address_line4 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine4")
-            v_address_line4 = child.text or ""
-        elif tag == "City":
-            if v_city is not None:  # a second value never silently wins
-                raise repeated("Address", "City")
-            v_city = child.text or ""
-        elif tag == "Region":
-            if v_region is not None:  # a second value never silently wins
-                raise repeated("Address", "Region")
-            v_region = child.text or ""
-        elif tag == "PostalCode":
-            if v_postal_code is not None:  # a second value never silently wins
-                raise repeated("Address", "PostalCode")
-            v_postal_code = child.text or ""
-        elif tag == "Country":
-            if v_country is not None:  # a second value never silently wins
-                raise repeated("Address", "Country")
-            v_country = child.text or ""
-        elif tag == "AttentionTo":
-            if v_attention_to is not None:  # a second value never silently wins
-                raise repeated("Address", "AttentionTo")
-            v_attention_to = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Address", tag)
-        elif isinstance(tag, str):
-            skipped("Address", tag)
+        k = _K_address.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Address", tag)
+            elif isinstance(tag, str):
+                skipped("Address", tag)
+        else:
+            if k < 6:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("Address", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Address", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <AddressType>: a second value never silently wins
+                            if v_address_type is not None:
+                                raise repeated("Address", "AddressType")
+                            text = child.text
+                            v_address_type = _E_AddressType.get(text)
+                            if v_address_type is None:
+                                v_address_type = read_enum(_E_AddressType, text)
+                else:
+                    if k < 4:
+                        # <AddressLine1>: a second value never silently wins
+                        if v_address_line1 is not None:
+                            raise repeated("Address", "AddressLine1")
+                        v_address_line1 = child.text or ""
+                    else:
+                        if k < 5:
+                            # <AddressLine2>: a second value never silently wins
+                            if v_address_line2 is not None:
+                                raise repeated("Address", "AddressLine2")
+                            v_address_line2 = child.text or ""
+                        else:
+                            # <AddressLine3>: a second value never silently wins
+                            if v_address_line3 is not None:
+                                raise repeated("Address", "AddressLine3")
+                            v_address_line3 = child.text or ""
+            else:
+                if k < 9:
+                    if k < 7:
+                        # <AddressLine4>: a second value never silently wins
+                        if v_address_line4 is not None:
+                            raise repeated("Address", "AddressLine4")
+                        v_address_line4 = child.text or ""
+                    else:
+                        if k < 8:
+                            # <City>: a second value never silently wins
+                            if v_city is not None:
+                                raise repeated("Address", "City")
+                            v_city = child.text or ""
+                        else:
+                            # <Region>: a second value never silently wins
+                            if v_region is not None:
+                                raise repeated("Address", "Region")
+                            v_region = child.text or ""
+                else:
+                    if k < 10:
+                        # <PostalCode>: a second value never silently wins
+                        if v_postal_code is not None:
+                            raise repeated("Address", "PostalCode")
+                        v_postal_code = child.text or ""
+                    else:
+                        if k < 11:
+                            # <Country>: a second value never silently wins
+                            if v_country is not None:
+                                raise repeated("Address", "Country")
+                            v_country = child.text or ""
+                        else:
+                            # <AttentionTo>: a second value never silently wins
+                            if v_attention_to is not None:
+                                raise repeated("Address", "AttentionTo")
+                            v_attention_to = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

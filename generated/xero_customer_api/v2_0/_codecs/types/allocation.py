@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -71,6 +71,19 @@ _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_allocation = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "AllocationID": 2,
+    "Invoice": 3,
+    "AppliedAmount": 4,
+    "Date": 5,
+    "IsDeleted": 6,
+    "UpdatedDateUTC": 7,
+}
+"""Child tag of ``<Allocation>`` -> its branch in :func:`decode_allocation`."""
+
+
 def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
     """An element holding a ``Allocation`` (``<Allocation>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -91,78 +104,103 @@ def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Allocation", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Allocation", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "AllocationID":
-            if v_allocation_id is not None:  # a second value never silently wins
-                raise repeated("Allocation", "AllocationID")
-            v_allocation_id = child.text or ""
-        elif tag == "Invoice":
-            if v_invoice is not None:  # a second value never silently wins
-                raise repeated("Allocation", "Invoice")
-            v_invoice = decode_allocation_invoice(child, strict)
-        elif tag == "AppliedAmount":
-            if v_applied_amount is not None:  # a second value never silently wins
-                raise repeated("Allocation", "AppliedAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_applied_amount = Decimal(text)
+        k = _K_allocation.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Allocation", tag)
+            elif isinstance(tag, str):
+                skipped("Allocation", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("Allocation", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("Allocation", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                else:
+                    if k < 3:
+                        # <AllocationID>: a second value never silently wins
+                        if v_allocation_id is not None:
+                            raise repeated("Allocation", "AllocationID")
+                        v_allocation_id = child.text or ""
+                    else:
+                        # <Invoice>: a second value never silently wins
+                        if v_invoice is not None:
+                            raise repeated("Allocation", "Invoice")
+                        v_invoice = decode_allocation_invoice(child, strict)
             else:
-                v_applied_amount = read_decimal(text, "Allocation.AppliedAmount")
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Allocation.Date", child.text) from None
-        elif tag == "IsDeleted":
-            if v_is_deleted is not None:  # a second value never silently wins
-                raise repeated("Allocation", "IsDeleted")
-            text = child.text
-            if text == "true":
-                v_is_deleted = True
-            elif text == "false":
-                v_is_deleted = False
-            else:
-                v_is_deleted = read_bool(text, "Allocation.IsDeleted")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Allocation.UpdatedDateUTC", child.text
-                    ) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Allocation", tag)
-        elif isinstance(tag, str):
-            skipped("Allocation", tag)
+                if k < 6:
+                    if k < 5:
+                        # <AppliedAmount>: a second value never silently wins
+                        if v_applied_amount is not None:
+                            raise repeated("Allocation", "AppliedAmount")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_applied_amount = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_applied_amount = read_decimal(text, "Allocation.AppliedAmount")
+                        else:
+                            v_applied_amount = read_decimal(text, "Allocation.AppliedAmount")
+                    else:
+                        # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid("Xero date", "Allocation.Date", child.text) from None
+                else:
+                    if k < 7:
+                        # <IsDeleted>: a second value never silently wins
+                        if v_is_deleted is not None:
+                            raise repeated("Allocation", "IsDeleted")
+                        text = child.text
+                        if text == "true":
+                            v_is_deleted = True
+                        elif text == "false":
+                            v_is_deleted = False
+                        else:
+                            v_is_deleted = read_bool(text, "Allocation.IsDeleted")
+                    else:
+                        # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_updated_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "Allocation.UpdatedDateUTC", child.text
+                                ) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -25,10 +25,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_decimal,
     read_enum,
     repeated,
@@ -61,6 +61,25 @@ _E_InvoiceStatus = enum_table(InvoiceStatus)
 _E_InvoiceType = enum_table(InvoiceType)
 
 
+_K_allocation_invoice = {
+    "InvoiceID": 0,
+    "InvoiceNumber": 1,
+    "Type": 2,
+    "Status": 3,
+    "Contact": 4,
+    "Date": 5,
+    "DueDate": 6,
+    "Reference": 7,
+    "CurrencyCode": 8,
+    "Total": 9,
+    "AmountDue": 10,
+    "AmountPaid": 11,
+    "AmountCredited": 12,
+    "UpdatedDateUTC": 13,
+}
+"""Child tag of ``<AllocationInvoice>`` -> its branch in :func:`decode_allocation_invoice`."""
+
+
 def decode_allocation_invoice(el: etree._Element, strict: bool = False) -> AllocationInvoice:
     """An element holding a ``AllocationInvoice`` (``<AllocationInvoice>``) -> the dataclass."""
     v_invoice_id: str | None = None
@@ -79,99 +98,169 @@ def decode_allocation_invoice(el: etree._Element, strict: bool = False) -> Alloc
     v_updated_date_utc: datetime.datetime | None = None
     for child in el:
         tag = child.tag
-        if tag == "InvoiceID":
-            if v_invoice_id is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "InvoiceID")
-            v_invoice_id = child.text or ""
-        elif tag == "InvoiceNumber":
-            if v_invoice_number is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "InvoiceNumber")
-            v_invoice_number = child.text or ""
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Type")
-            text = child.text
-            v_type = _E_InvoiceType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_InvoiceType, text)
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Status")
-            text = child.text
-            v_status = _E_InvoiceStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_InvoiceStatus, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "AllocationInvoice.Date", child.text) from None
-        elif tag == "DueDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_due_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "AllocationInvoice.DueDate", child.text) from None
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Reference")
-            v_reference = child.text or ""
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
+        k = _K_allocation_invoice.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("AllocationInvoice", tag)
+            elif isinstance(tag, str):
+                skipped("AllocationInvoice", tag)
+        else:
+            if k < 7:
+                if k < 3:
+                    if k < 1:
+                        # <InvoiceID>: a second value never silently wins
+                        if v_invoice_id is not None:
+                            raise repeated("AllocationInvoice", "InvoiceID")
+                        v_invoice_id = child.text or ""
+                    else:
+                        if k < 2:
+                            # <InvoiceNumber>: a second value never silently wins
+                            if v_invoice_number is not None:
+                                raise repeated("AllocationInvoice", "InvoiceNumber")
+                            v_invoice_number = child.text or ""
+                        else:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("AllocationInvoice", "Type")
+                            text = child.text
+                            v_type = _E_InvoiceType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_InvoiceType, text)
+                else:
+                    if k < 5:
+                        if k < 4:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("AllocationInvoice", "Status")
+                            text = child.text
+                            v_status = _E_InvoiceStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_InvoiceStatus, text)
+                        else:
+                            # <Contact>: a second value never silently wins
+                            if v_contact is not None:
+                                raise repeated("AllocationInvoice", "Contact")
+                            v_contact = decode_contact(child, strict)
+                    else:
+                        if k < 6:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "AllocationInvoice.Date", child.text
+                                    ) from None
+                        else:
+                            # <DueDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_due_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "AllocationInvoice.DueDate", child.text
+                                    ) from None
             else:
-                v_total = read_decimal(text, "AllocationInvoice.Total")
-        elif tag == "AmountDue":
-            if v_amount_due is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "AmountDue")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_due = Decimal(text)
-            else:
-                v_amount_due = read_decimal(text, "AllocationInvoice.AmountDue")
-        elif tag == "AmountPaid":
-            if v_amount_paid is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "AmountPaid")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_paid = Decimal(text)
-            else:
-                v_amount_paid = read_decimal(text, "AllocationInvoice.AmountPaid")
-        elif tag == "AmountCredited":
-            if v_amount_credited is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "AmountCredited")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_credited = Decimal(text)
-            else:
-                v_amount_credited = read_decimal(text, "AllocationInvoice.AmountCredited")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "AllocationInvoice.UpdatedDateUTC", child.text
-                    ) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("AllocationInvoice", tag)
-        elif isinstance(tag, str):
-            skipped("AllocationInvoice", tag)
+                if k < 10:
+                    if k < 8:
+                        # <Reference>: a second value never silently wins
+                        if v_reference is not None:
+                            raise repeated("AllocationInvoice", "Reference")
+                        v_reference = child.text or ""
+                    else:
+                        if k < 9:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("AllocationInvoice", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("AllocationInvoice", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "AllocationInvoice.Total")
+                            else:
+                                v_total = read_decimal(text, "AllocationInvoice.Total")
+                else:
+                    if k < 12:
+                        if k < 11:
+                            # <AmountDue>: a second value never silently wins
+                            if v_amount_due is not None:
+                                raise repeated("AllocationInvoice", "AmountDue")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_due = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_due = read_decimal(text, "AllocationInvoice.AmountDue")
+                            else:
+                                v_amount_due = read_decimal(text, "AllocationInvoice.AmountDue")
+                        else:
+                            # <AmountPaid>: a second value never silently wins
+                            if v_amount_paid is not None:
+                                raise repeated("AllocationInvoice", "AmountPaid")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_paid = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_paid = read_decimal(
+                                        text, "AllocationInvoice.AmountPaid"
+                                    )
+                            else:
+                                v_amount_paid = read_decimal(text, "AllocationInvoice.AmountPaid")
+                    else:
+                        if k < 13:
+                            # <AmountCredited>: a second value never silently wins
+                            if v_amount_credited is not None:
+                                raise repeated("AllocationInvoice", "AmountCredited")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_credited = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_credited = read_decimal(
+                                        text, "AllocationInvoice.AmountCredited"
+                                    )
+                            else:
+                                v_amount_credited = read_decimal(
+                                    text, "AllocationInvoice.AmountCredited"
+                                )
+                        else:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "AllocationInvoice.UpdatedDateUTC",
+                                        child.text,
+                                    ) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

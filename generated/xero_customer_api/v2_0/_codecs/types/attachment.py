@@ -37,6 +37,17 @@ __all__ = [
 ]
 
 
+_K_attachment = {
+    "AttachmentID": 0,
+    "FileName": 1,
+    "Url": 2,
+    "MimeType": 3,
+    "ContentLength": 4,
+    "IncludeOnline": 5,
+}
+"""Child tag of ``<Attachment>`` -> its branch in :func:`decode_attachment`."""
+
+
 def decode_attachment(el: etree._Element, strict: bool = False) -> Attachment:
     """An element holding a ``Attachment`` (``<Attachment>``) -> the dataclass."""
     v_attachment_id: str | None = None
@@ -47,40 +58,53 @@ def decode_attachment(el: etree._Element, strict: bool = False) -> Attachment:
     v_include_online: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "AttachmentID":
-            if v_attachment_id is not None:  # a second value never silently wins
-                raise repeated("Attachment", "AttachmentID")
-            v_attachment_id = child.text or ""
-        elif tag == "FileName":
-            if v_file_name is not None:  # a second value never silently wins
-                raise repeated("Attachment", "FileName")
-            v_file_name = child.text or ""
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("Attachment", "Url")
-            v_url = child.text or ""
-        elif tag == "MimeType":
-            if v_mime_type is not None:  # a second value never silently wins
-                raise repeated("Attachment", "MimeType")
-            v_mime_type = child.text or ""
-        elif tag == "ContentLength":
-            if v_content_length is not None:  # a second value never silently wins
-                raise repeated("Attachment", "ContentLength")
-            v_content_length = read_int(child.text, "Attachment.ContentLength")
-        elif tag == "IncludeOnline":
-            if v_include_online is not None:  # a second value never silently wins
-                raise repeated("Attachment", "IncludeOnline")
-            text = child.text
-            if text == "true":
-                v_include_online = True
-            elif text == "false":
-                v_include_online = False
+        k = _K_attachment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Attachment", tag)
+            elif isinstance(tag, str):
+                skipped("Attachment", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <AttachmentID>: a second value never silently wins
+                    if v_attachment_id is not None:
+                        raise repeated("Attachment", "AttachmentID")
+                    v_attachment_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <FileName>: a second value never silently wins
+                        if v_file_name is not None:
+                            raise repeated("Attachment", "FileName")
+                        v_file_name = child.text or ""
+                    else:
+                        # <Url>: a second value never silently wins
+                        if v_url is not None:
+                            raise repeated("Attachment", "Url")
+                        v_url = child.text or ""
             else:
-                v_include_online = read_bool(text, "Attachment.IncludeOnline")
-        elif strict and isinstance(tag, str):
-            raise unknown("Attachment", tag)
-        elif isinstance(tag, str):
-            skipped("Attachment", tag)
+                if k < 4:
+                    # <MimeType>: a second value never silently wins
+                    if v_mime_type is not None:
+                        raise repeated("Attachment", "MimeType")
+                    v_mime_type = child.text or ""
+                else:
+                    if k < 5:
+                        # <ContentLength>: a second value never silently wins
+                        if v_content_length is not None:
+                            raise repeated("Attachment", "ContentLength")
+                        v_content_length = read_int(child.text, "Attachment.ContentLength")
+                    else:
+                        # <IncludeOnline>: a second value never silently wins
+                        if v_include_online is not None:
+                            raise repeated("Attachment", "IncludeOnline")
+                        text = child.text
+                        if text == "true":
+                            v_include_online = True
+                        elif text == "false":
+                            v_include_online = False
+                        else:
+                            v_include_online = read_bool(text, "Attachment.IncludeOnline")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -21,7 +21,7 @@ from lxml.etree import SubElement
 
 from ...._runtime._codec import (
     decimal_text,
-    plain_decimal,
+    exact_decimal,
     read_decimal,
     repeated,
     skipped,
@@ -39,32 +39,52 @@ __all__ = [
 ]
 
 
+_K_balance_amounts = {
+    "Outstanding": 0,
+    "Overdue": 1,
+}
+"""Child tag of ``<BalanceAmounts>`` -> its branch in :func:`decode_balance_amounts`."""
+
+
 def decode_balance_amounts(el: etree._Element, strict: bool = False) -> BalanceAmounts:
     """An element holding a ``BalanceAmounts`` (``<BalanceAmounts>``) -> the dataclass."""
     v_outstanding: Decimal | None = None
     v_overdue: Decimal | None = None
     for child in el:
         tag = child.tag
-        if tag == "Outstanding":
-            if v_outstanding is not None:  # a second value never silently wins
-                raise repeated("BalanceAmounts", "Outstanding")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_outstanding = Decimal(text)
+        k = _K_balance_amounts.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BalanceAmounts", tag)
+            elif isinstance(tag, str):
+                skipped("BalanceAmounts", tag)
+        else:
+            if k < 1:
+                # <Outstanding>: a second value never silently wins
+                if v_outstanding is not None:
+                    raise repeated("BalanceAmounts", "Outstanding")
+                text = child.text
+                if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                    try:
+                        v_outstanding = exact_decimal(text)
+                    except ArithmeticError:
+                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                        v_outstanding = read_decimal(text, "BalanceAmounts.Outstanding")
+                else:
+                    v_outstanding = read_decimal(text, "BalanceAmounts.Outstanding")
             else:
-                v_outstanding = read_decimal(text, "BalanceAmounts.Outstanding")
-        elif tag == "Overdue":
-            if v_overdue is not None:  # a second value never silently wins
-                raise repeated("BalanceAmounts", "Overdue")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_overdue = Decimal(text)
-            else:
-                v_overdue = read_decimal(text, "BalanceAmounts.Overdue")
-        elif strict and isinstance(tag, str):
-            raise unknown("BalanceAmounts", tag)
-        elif isinstance(tag, str):
-            skipped("BalanceAmounts", tag)
+                # <Overdue>: a second value never silently wins
+                if v_overdue is not None:
+                    raise repeated("BalanceAmounts", "Overdue")
+                text = child.text
+                if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                    try:
+                        v_overdue = exact_decimal(text)
+                    except ArithmeticError:
+                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                        v_overdue = read_decimal(text, "BalanceAmounts.Overdue")
+                else:
+                    v_overdue = read_decimal(text, "BalanceAmounts.Overdue")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

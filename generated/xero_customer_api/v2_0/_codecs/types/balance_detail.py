@@ -21,7 +21,7 @@ from lxml.etree import SubElement
 
 from ...._runtime._codec import (
     decimal_text,
-    plain_decimal,
+    exact_decimal,
     read_decimal,
     repeated,
     skipped,
@@ -40,6 +40,14 @@ __all__ = [
 ]
 
 
+_K_balance_detail = {
+    "Balance": 0,
+    "CurrencyCode": 1,
+    "CurrencyRate": 2,
+}
+"""Child tag of ``<BalanceDetail>`` -> its branch in :func:`decode_balance_detail`."""
+
+
 def decode_balance_detail(el: etree._Element, strict: bool = False) -> BalanceDetail:
     """An element holding a ``BalanceDetail`` (``<BalanceDetail>``) -> the dataclass."""
     v_balance: Decimal | None = None
@@ -47,30 +55,45 @@ def decode_balance_detail(el: etree._Element, strict: bool = False) -> BalanceDe
     v_currency_rate: Decimal | None = None
     for child in el:
         tag = child.tag
-        if tag == "Balance":
-            if v_balance is not None:  # a second value never silently wins
-                raise repeated("BalanceDetail", "Balance")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_balance = Decimal(text)
+        k = _K_balance_detail.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BalanceDetail", tag)
+            elif isinstance(tag, str):
+                skipped("BalanceDetail", tag)
+        else:
+            if k < 1:
+                # <Balance>: a second value never silently wins
+                if v_balance is not None:
+                    raise repeated("BalanceDetail", "Balance")
+                text = child.text
+                if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                    try:
+                        v_balance = exact_decimal(text)
+                    except ArithmeticError:
+                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                        v_balance = read_decimal(text, "BalanceDetail.Balance")
+                else:
+                    v_balance = read_decimal(text, "BalanceDetail.Balance")
             else:
-                v_balance = read_decimal(text, "BalanceDetail.Balance")
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("BalanceDetail", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("BalanceDetail", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "BalanceDetail.CurrencyRate")
-        elif strict and isinstance(tag, str):
-            raise unknown("BalanceDetail", tag)
-        elif isinstance(tag, str):
-            skipped("BalanceDetail", tag)
+                if k < 2:
+                    # <CurrencyCode>: a second value never silently wins
+                    if v_currency_code is not None:
+                        raise repeated("BalanceDetail", "CurrencyCode")
+                    v_currency_code = child.text or ""
+                else:
+                    # <CurrencyRate>: a second value never silently wins
+                    if v_currency_rate is not None:
+                        raise repeated("BalanceDetail", "CurrencyRate")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_currency_rate = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_currency_rate = read_decimal(text, "BalanceDetail.CurrencyRate")
+                    else:
+                        v_currency_rate = read_decimal(text, "BalanceDetail.CurrencyRate")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -39,24 +39,36 @@ __all__ = [
 ]
 
 
+_K_balances = {
+    "AccountsReceivable": 0,
+    "AccountsPayable": 1,
+}
+"""Child tag of ``<Balances>`` -> its branch in :func:`decode_balances`."""
+
+
 def decode_balances(el: etree._Element, strict: bool = False) -> Balances:
     """An element holding a ``Balances`` (``<Balances>``) -> the dataclass."""
     v_accounts_receivable: BalanceAmounts | None = None
     v_accounts_payable: BalanceAmounts | None = None
     for child in el:
         tag = child.tag
-        if tag == "AccountsReceivable":
-            if v_accounts_receivable is not None:  # a second value never silently wins
-                raise repeated("Balances", "AccountsReceivable")
-            v_accounts_receivable = decode_balance_amounts(child, strict)
-        elif tag == "AccountsPayable":
-            if v_accounts_payable is not None:  # a second value never silently wins
-                raise repeated("Balances", "AccountsPayable")
-            v_accounts_payable = decode_balance_amounts(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("Balances", tag)
-        elif isinstance(tag, str):
-            skipped("Balances", tag)
+        k = _K_balances.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Balances", tag)
+            elif isinstance(tag, str):
+                skipped("Balances", tag)
+        else:
+            if k < 1:
+                # <AccountsReceivable>: a second value never silently wins
+                if v_accounts_receivable is not None:
+                    raise repeated("Balances", "AccountsReceivable")
+                v_accounts_receivable = decode_balance_amounts(child, strict)
+            else:
+                # <AccountsPayable>: a second value never silently wins
+                if v_accounts_payable is not None:
+                    raise repeated("Balances", "AccountsPayable")
+                v_accounts_payable = decode_balance_amounts(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

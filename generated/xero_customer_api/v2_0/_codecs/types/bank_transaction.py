@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -91,6 +91,33 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_LineAmountTypes = enum_table(LineAmountTypes)
 
 
+_K_bank_transaction = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "LineItems": 4,
+    "BankAccount": 5,
+    "IsReconciled": 6,
+    "Date": 7,
+    "Reference": 8,
+    "CurrencyCode": 9,
+    "CurrencyRate": 10,
+    "Url": 11,
+    "Status": 12,
+    "LineAmountTypes": 13,
+    "SubTotal": 14,
+    "TotalTax": 15,
+    "Total": 16,
+    "BankTransactionID": 17,
+    "PrepaymentID": 18,
+    "OverpaymentID": 19,
+    "UpdatedDateUTC": 20,
+    "HasAttachments": 21,
+}
+"""Child tag of ``<BankTransaction>`` -> its branch in :func:`decode_bank_transaction`."""
+
+
 def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTransaction:
     """An element holding a ``BankTransaction`` (``<BankTransaction>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -126,170 +153,265 @@ def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTra
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("BankTransaction", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("BankTransaction", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Type")
-            text = child.text
-            v_type = _E_BankTransactionType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_BankTransactionType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("BankTransaction", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "BankAccount":
-            if v_bank_account is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "BankAccount")
-            v_bank_account = decode_account(child, strict)
-        elif tag == "IsReconciled":
-            if v_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "IsReconciled")
-            text = child.text
-            if text == "true":
-                v_is_reconciled = True
-            elif text == "false":
-                v_is_reconciled = False
+        k = _K_bank_transaction.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BankTransaction", tag)
+            elif isinstance(tag, str):
+                skipped("BankTransaction", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("BankTransaction", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("BankTransaction", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("BankTransaction", "Type")
+                            text = child.text
+                            v_type = _E_BankTransactionType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_BankTransactionType, text)
+                        else:
+                            if k < 4:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("BankTransaction", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("BankTransaction", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <BankAccount>: a second value never silently wins
+                            if v_bank_account is not None:
+                                raise repeated("BankTransaction", "BankAccount")
+                            v_bank_account = decode_account(child, strict)
+                        else:
+                            if k < 7:
+                                # <IsReconciled>: a second value never silently wins
+                                if v_is_reconciled is not None:
+                                    raise repeated("BankTransaction", "IsReconciled")
+                                text = child.text
+                                if text == "true":
+                                    v_is_reconciled = True
+                                elif text == "false":
+                                    v_is_reconciled = False
+                                else:
+                                    v_is_reconciled = read_bool(
+                                        text, "BankTransaction.IsReconciled"
+                                    )
+                            else:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "BankTransaction.Date", child.text
+                                        ) from None
+                    else:
+                        if k < 9:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("BankTransaction", "Reference")
+                            v_reference = child.text or ""
+                        else:
+                            if k < 10:
+                                # <CurrencyCode>: a second value never silently wins
+                                if v_currency_code is not None:
+                                    raise repeated("BankTransaction", "CurrencyCode")
+                                v_currency_code = child.text or ""
+                            else:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("BankTransaction", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(
+                                            text, "BankTransaction.CurrencyRate"
+                                        )
+                                else:
+                                    v_currency_rate = read_decimal(
+                                        text, "BankTransaction.CurrencyRate"
+                                    )
             else:
-                v_is_reconciled = read_bool(text, "BankTransaction.IsReconciled")
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "BankTransaction.Date", child.text) from None
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Reference")
-            v_reference = child.text or ""
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "BankTransaction.CurrencyRate")
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Url")
-            v_url = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Status")
-            text = child.text
-            v_status = _E_BankTransactionStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_BankTransactionStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
-            else:
-                v_sub_total = read_decimal(text, "BankTransaction.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "BankTransaction.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "BankTransaction.Total")
-        elif tag == "BankTransactionID":
-            if v_bank_transaction_id is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "BankTransactionID")
-            v_bank_transaction_id = child.text or ""
-        elif tag == "PrepaymentID":
-            if v_prepayment_id is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "PrepaymentID")
-            v_prepayment_id = child.text or ""
-        elif tag == "OverpaymentID":
-            if v_overpayment_id is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "OverpaymentID")
-            v_overpayment_id = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "BankTransaction.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "BankTransaction.HasAttachments")
-        elif strict and isinstance(tag, str):
-            raise unknown("BankTransaction", tag)
-        elif isinstance(tag, str):
-            skipped("BankTransaction", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <Url>: a second value never silently wins
+                            if v_url is not None:
+                                raise repeated("BankTransaction", "Url")
+                            v_url = child.text or ""
+                        else:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("BankTransaction", "Status")
+                            text = child.text
+                            v_status = _E_BankTransactionStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_BankTransactionStatus, text)
+                    else:
+                        if k < 14:
+                            # <LineAmountTypes>: a second value never silently wins
+                            if v_line_amount_types is not None:
+                                raise repeated("BankTransaction", "LineAmountTypes")
+                            text = child.text
+                            v_line_amount_types = _E_LineAmountTypes.get(text)
+                            if v_line_amount_types is None:
+                                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                        else:
+                            if k < 15:
+                                # <SubTotal>: a second value never silently wins
+                                if v_sub_total is not None:
+                                    raise repeated("BankTransaction", "SubTotal")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_sub_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_sub_total = read_decimal(text, "BankTransaction.SubTotal")
+                                else:
+                                    v_sub_total = read_decimal(text, "BankTransaction.SubTotal")
+                            else:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("BankTransaction", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "BankTransaction.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "BankTransaction.TotalTax")
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("BankTransaction", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "BankTransaction.Total")
+                            else:
+                                v_total = read_decimal(text, "BankTransaction.Total")
+                        else:
+                            if k < 18:
+                                # <BankTransactionID>: a second value never silently wins
+                                if v_bank_transaction_id is not None:
+                                    raise repeated("BankTransaction", "BankTransactionID")
+                                v_bank_transaction_id = child.text or ""
+                            else:
+                                # <PrepaymentID>: a second value never silently wins
+                                if v_prepayment_id is not None:
+                                    raise repeated("BankTransaction", "PrepaymentID")
+                                v_prepayment_id = child.text or ""
+                    else:
+                        if k < 20:
+                            # <OverpaymentID>: a second value never silently wins
+                            if v_overpayment_id is not None:
+                                raise repeated("BankTransaction", "OverpaymentID")
+                            v_overpayment_id = child.text or ""
+                        else:
+                            if k < 21:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "BankTransaction.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
+                            else:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("BankTransaction", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(
+                                        text, "BankTransaction.HasAttachments"
+                                    )
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

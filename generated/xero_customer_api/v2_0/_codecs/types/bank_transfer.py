@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -81,6 +81,29 @@ _E_BankTransferStatus = enum_table(BankTransferStatus)
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_bank_transfer = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "FromBankAccount": 2,
+    "ToBankAccount": 3,
+    "Amount": 4,
+    "Date": 5,
+    "BankTransferID": 6,
+    "CurrencyRate": 7,
+    "FromBankTransactionID": 8,
+    "ToBankTransactionID": 9,
+    "FromIsReconciled": 10,
+    "ToIsReconciled": 11,
+    "Reference": 12,
+    "HasAttachments": 13,
+    "CreatedDateUTC": 14,
+    "Status": 15,
+    "FromTracking": 16,
+    "ToTracking": 17,
+}
+"""Child tag of ``<BankTransfer>`` -> its branch in :func:`decode_bank_transfer`."""
+
+
 def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransfer:
     """An element holding a ``BankTransfer`` (``<BankTransfer>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -113,155 +136,228 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("BankTransfer", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("BankTransfer", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "FromBankAccount":
-            if v_from_bank_account is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "FromBankAccount")
-            v_from_bank_account = decode_account(child, strict)
-        elif tag == "ToBankAccount":
-            if v_to_bank_account is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "ToBankAccount")
-            v_to_bank_account = decode_account(child, strict)
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_bank_transfer.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BankTransfer", tag)
+            elif isinstance(tag, str):
+                skipped("BankTransfer", tag)
+        else:
+            if k < 9:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("BankTransfer", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("BankTransfer", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <FromBankAccount>: a second value never silently wins
+                            if v_from_bank_account is not None:
+                                raise repeated("BankTransfer", "FromBankAccount")
+                            v_from_bank_account = decode_account(child, strict)
+                        else:
+                            # <ToBankAccount>: a second value never silently wins
+                            if v_to_bank_account is not None:
+                                raise repeated("BankTransfer", "ToBankAccount")
+                            v_to_bank_account = decode_account(child, strict)
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <Amount>: a second value never silently wins
+                            if v_amount is not None:
+                                raise repeated("BankTransfer", "Amount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount = read_decimal(text, "BankTransfer.Amount")
+                            else:
+                                v_amount = read_decimal(text, "BankTransfer.Amount")
+                        else:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "BankTransfer.Date", child.text
+                                    ) from None
+                    else:
+                        if k < 7:
+                            # <BankTransferID>: a second value never silently wins
+                            if v_bank_transfer_id is not None:
+                                raise repeated("BankTransfer", "BankTransferID")
+                            v_bank_transfer_id = child.text or ""
+                        else:
+                            if k < 8:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("BankTransfer", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(
+                                            text, "BankTransfer.CurrencyRate"
+                                        )
+                                else:
+                                    v_currency_rate = read_decimal(
+                                        text, "BankTransfer.CurrencyRate"
+                                    )
+                            else:
+                                # <FromBankTransactionID>: a second value never silently wins
+                                if v_from_bank_transaction_id is not None:
+                                    raise repeated("BankTransfer", "FromBankTransactionID")
+                                v_from_bank_transaction_id = child.text or ""
             else:
-                v_amount = read_decimal(text, "BankTransfer.Amount")
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "BankTransfer.Date", child.text) from None
-        elif tag == "BankTransferID":
-            if v_bank_transfer_id is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "BankTransferID")
-            v_bank_transfer_id = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "BankTransfer.CurrencyRate")
-        elif tag == "FromBankTransactionID":
-            if v_from_bank_transaction_id is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "FromBankTransactionID")
-            v_from_bank_transaction_id = child.text or ""
-        elif tag == "ToBankTransactionID":
-            if v_to_bank_transaction_id is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "ToBankTransactionID")
-            v_to_bank_transaction_id = child.text or ""
-        elif tag == "FromIsReconciled":
-            if v_from_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "FromIsReconciled")
-            text = child.text
-            if text == "true":
-                v_from_is_reconciled = True
-            elif text == "false":
-                v_from_is_reconciled = False
-            else:
-                v_from_is_reconciled = read_bool(text, "BankTransfer.FromIsReconciled")
-        elif tag == "ToIsReconciled":
-            if v_to_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "ToIsReconciled")
-            text = child.text
-            if text == "true":
-                v_to_is_reconciled = True
-            elif text == "false":
-                v_to_is_reconciled = False
-            else:
-                v_to_is_reconciled = read_bool(text, "BankTransfer.ToIsReconciled")
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "Reference")
-            v_reference = child.text or ""
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "BankTransfer.HasAttachments")
-        elif tag == "CreatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_created_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "BankTransfer.CreatedDateUTC", child.text
-                    ) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "Status")
-            text = child.text
-            v_status = _E_BankTransferStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_BankTransferStatus, text)
-        elif tag == "FromTracking":
-            if w_from_tracking:  # a second list is never joined to the first
-                raise repeated("BankTransfer", "FromTracking")
-            w_from_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_from_tracking = decode_line_item_tracking(item, strict)
-                        v_from_tracking.append(i_from_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("FromTracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("FromTracking", item.tag)
-        elif tag == "ToTracking":
-            if w_to_tracking:  # a second list is never joined to the first
-                raise repeated("BankTransfer", "ToTracking")
-            w_to_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_to_tracking = decode_line_item_tracking(item, strict)
-                        v_to_tracking.append(i_to_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ToTracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ToTracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("BankTransfer", tag)
-        elif isinstance(tag, str):
-            skipped("BankTransfer", tag)
+                if k < 13:
+                    if k < 11:
+                        if k < 10:
+                            # <ToBankTransactionID>: a second value never silently wins
+                            if v_to_bank_transaction_id is not None:
+                                raise repeated("BankTransfer", "ToBankTransactionID")
+                            v_to_bank_transaction_id = child.text or ""
+                        else:
+                            # <FromIsReconciled>: a second value never silently wins
+                            if v_from_is_reconciled is not None:
+                                raise repeated("BankTransfer", "FromIsReconciled")
+                            text = child.text
+                            if text == "true":
+                                v_from_is_reconciled = True
+                            elif text == "false":
+                                v_from_is_reconciled = False
+                            else:
+                                v_from_is_reconciled = read_bool(
+                                    text, "BankTransfer.FromIsReconciled"
+                                )
+                    else:
+                        if k < 12:
+                            # <ToIsReconciled>: a second value never silently wins
+                            if v_to_is_reconciled is not None:
+                                raise repeated("BankTransfer", "ToIsReconciled")
+                            text = child.text
+                            if text == "true":
+                                v_to_is_reconciled = True
+                            elif text == "false":
+                                v_to_is_reconciled = False
+                            else:
+                                v_to_is_reconciled = read_bool(text, "BankTransfer.ToIsReconciled")
+                        else:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("BankTransfer", "Reference")
+                            v_reference = child.text or ""
+                else:
+                    if k < 15:
+                        if k < 14:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("BankTransfer", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(text, "BankTransfer.HasAttachments")
+                        else:
+                            # <CreatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_created_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "BankTransfer.CreatedDateUTC",
+                                        child.text,
+                                    ) from None
+                    else:
+                        if k < 16:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("BankTransfer", "Status")
+                            text = child.text
+                            v_status = _E_BankTransferStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_BankTransferStatus, text)
+                        else:
+                            if k < 17:
+                                # <FromTracking>
+                                # a second list is never joined to the first
+                                if w_from_tracking:
+                                    raise repeated("BankTransfer", "FromTracking")
+                                w_from_tracking = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "TrackingCategory":
+                                            i_from_tracking = decode_line_item_tracking(
+                                                item, strict
+                                            )
+                                            v_from_tracking.append(i_from_tracking)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("FromTracking", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("FromTracking", item.tag)
+                            else:
+                                # <ToTracking>
+                                # a second list is never joined to the first
+                                if w_to_tracking:
+                                    raise repeated("BankTransfer", "ToTracking")
+                                w_to_tracking = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "TrackingCategory":
+                                            i_to_tracking = decode_line_item_tracking(item, strict)
+                                            v_to_tracking.append(i_to_tracking)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ToTracking", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ToTracking", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -83,6 +83,28 @@ _E_BatchPaymentType = enum_table(BatchPaymentType)
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_batch_payment = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Account": 2,
+    "Date": 3,
+    "Reference": 4,
+    "Particulars": 5,
+    "Code": 6,
+    "Details": 7,
+    "Narrative": 8,
+    "Payments": 9,
+    "BatchPaymentID": 10,
+    "Status": 11,
+    "Type": 12,
+    "Amount": 13,
+    "TotalAmount": 14,
+    "UpdatedDateUTC": 15,
+    "IsReconciled": 16,
+}
+"""Child tag of ``<BatchPayment>`` -> its branch in :func:`decode_batch_payment`."""
+
+
 def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayment:
     """An element holding a ``BatchPayment`` (``<BatchPayment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -113,133 +135,194 @@ def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayme
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("BatchPayment", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("BatchPayment", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Account":
-            if v_account is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Account")
-            v_account = decode_account(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "BatchPayment.Date", child.text) from None
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Reference")
-            v_reference = child.text or ""
-        elif tag == "Particulars":
-            if v_particulars is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Particulars")
-            v_particulars = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Code")
-            v_code = child.text or ""
-        elif tag == "Details":
-            if v_details is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Details")
-            v_details = child.text or ""
-        elif tag == "Narrative":
-            if v_narrative is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Narrative")
-            v_narrative = child.text or ""
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("BatchPayment", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "BatchPaymentID":
-            if v_batch_payment_id is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "BatchPaymentID")
-            v_batch_payment_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Status")
-            text = child.text
-            v_status = _E_BatchPaymentStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_BatchPaymentStatus, text)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Type")
-            text = child.text
-            v_type = _E_BatchPaymentType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_BatchPaymentType, text)
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_batch_payment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BatchPayment", tag)
+            elif isinstance(tag, str):
+                skipped("BatchPayment", tag)
+        else:
+            if k < 8:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("BatchPayment", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("BatchPayment", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Account>: a second value never silently wins
+                            if v_account is not None:
+                                raise repeated("BatchPayment", "Account")
+                            v_account = decode_account(child, strict)
+                        else:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "BatchPayment.Date", child.text
+                                    ) from None
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("BatchPayment", "Reference")
+                            v_reference = child.text or ""
+                        else:
+                            # <Particulars>: a second value never silently wins
+                            if v_particulars is not None:
+                                raise repeated("BatchPayment", "Particulars")
+                            v_particulars = child.text or ""
+                    else:
+                        if k < 7:
+                            # <Code>: a second value never silently wins
+                            if v_code is not None:
+                                raise repeated("BatchPayment", "Code")
+                            v_code = child.text or ""
+                        else:
+                            # <Details>: a second value never silently wins
+                            if v_details is not None:
+                                raise repeated("BatchPayment", "Details")
+                            v_details = child.text or ""
             else:
-                v_amount = read_decimal(text, "BatchPayment.Amount")
-        elif tag == "TotalAmount":
-            if v_total_amount is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "TotalAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_amount = Decimal(text)
-            else:
-                v_total_amount = read_decimal(text, "BatchPayment.TotalAmount")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "BatchPayment.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "IsReconciled":
-            if v_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "IsReconciled")
-            text = child.text
-            if text == "true":
-                v_is_reconciled = True
-            elif text == "false":
-                v_is_reconciled = False
-            else:
-                v_is_reconciled = read_bool(text, "BatchPayment.IsReconciled")
-        elif strict and isinstance(tag, str):
-            raise unknown("BatchPayment", tag)
-        elif isinstance(tag, str):
-            skipped("BatchPayment", tag)
+                if k < 12:
+                    if k < 10:
+                        if k < 9:
+                            # <Narrative>: a second value never silently wins
+                            if v_narrative is not None:
+                                raise repeated("BatchPayment", "Narrative")
+                            v_narrative = child.text or ""
+                        else:
+                            # <Payments>
+                            # a second list is never joined to the first
+                            if w_payments:
+                                raise repeated("BatchPayment", "Payments")
+                            w_payments = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Payment":
+                                        i_payments = decode_payment(item, strict)
+                                        v_payments.append(i_payments)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Payments", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Payments", item.tag)
+                    else:
+                        if k < 11:
+                            # <BatchPaymentID>: a second value never silently wins
+                            if v_batch_payment_id is not None:
+                                raise repeated("BatchPayment", "BatchPaymentID")
+                            v_batch_payment_id = child.text or ""
+                        else:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("BatchPayment", "Status")
+                            text = child.text
+                            v_status = _E_BatchPaymentStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_BatchPaymentStatus, text)
+                else:
+                    if k < 14:
+                        if k < 13:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("BatchPayment", "Type")
+                            text = child.text
+                            v_type = _E_BatchPaymentType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_BatchPaymentType, text)
+                        else:
+                            # <Amount>: a second value never silently wins
+                            if v_amount is not None:
+                                raise repeated("BatchPayment", "Amount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount = read_decimal(text, "BatchPayment.Amount")
+                            else:
+                                v_amount = read_decimal(text, "BatchPayment.Amount")
+                    else:
+                        if k < 15:
+                            # <TotalAmount>: a second value never silently wins
+                            if v_total_amount is not None:
+                                raise repeated("BatchPayment", "TotalAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_amount = read_decimal(text, "BatchPayment.TotalAmount")
+                            else:
+                                v_total_amount = read_decimal(text, "BatchPayment.TotalAmount")
+                        else:
+                            if k < 16:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "BatchPayment.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
+                            else:
+                                # <IsReconciled>: a second value never silently wins
+                                if v_is_reconciled is not None:
+                                    raise repeated("BatchPayment", "IsReconciled")
+                                text = child.text
+                                if text == "true":
+                                    v_is_reconciled = True
+                                elif text == "false":
+                                    v_is_reconciled = False
+                                else:
+                                    v_is_reconciled = read_bool(text, "BatchPayment.IsReconciled")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

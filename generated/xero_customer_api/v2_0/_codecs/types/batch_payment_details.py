@@ -35,6 +35,16 @@ __all__ = [
 ]
 
 
+_K_batch_payment_details = {
+    "BankAccountNumber": 0,
+    "BankAccountName": 1,
+    "Details": 2,
+    "Code": 3,
+    "Reference": 4,
+}
+"""Child tag of ``<BatchPaymentDetails>`` -> its branch in :func:`decode_batch_payment_details`."""
+
+
 def decode_batch_payment_details(el: etree._Element, strict: bool = False) -> BatchPaymentDetails:
     """An element holding a ``BatchPaymentDetails`` (``<BatchPaymentDetails>``) -> the dataclass."""
     v_bank_account_number: str | None = None
@@ -44,30 +54,41 @@ def decode_batch_payment_details(el: etree._Element, strict: bool = False) -> Ba
     v_reference: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "BankAccountNumber":
-            if v_bank_account_number is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "BankAccountNumber")
-            v_bank_account_number = child.text or ""
-        elif tag == "BankAccountName":
-            if v_bank_account_name is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "BankAccountName")
-            v_bank_account_name = child.text or ""
-        elif tag == "Details":
-            if v_details is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "Details")
-            v_details = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "Code")
-            v_code = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "Reference")
-            v_reference = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("BatchPaymentDetails", tag)
-        elif isinstance(tag, str):
-            skipped("BatchPaymentDetails", tag)
+        k = _K_batch_payment_details.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BatchPaymentDetails", tag)
+            elif isinstance(tag, str):
+                skipped("BatchPaymentDetails", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <BankAccountNumber>: a second value never silently wins
+                    if v_bank_account_number is not None:
+                        raise repeated("BatchPaymentDetails", "BankAccountNumber")
+                    v_bank_account_number = child.text or ""
+                else:
+                    # <BankAccountName>: a second value never silently wins
+                    if v_bank_account_name is not None:
+                        raise repeated("BatchPaymentDetails", "BankAccountName")
+                    v_bank_account_name = child.text or ""
+            else:
+                if k < 3:
+                    # <Details>: a second value never silently wins
+                    if v_details is not None:
+                        raise repeated("BatchPaymentDetails", "Details")
+                    v_details = child.text or ""
+                else:
+                    if k < 4:
+                        # <Code>: a second value never silently wins
+                        if v_code is not None:
+                            raise repeated("BatchPaymentDetails", "Code")
+                        v_code = child.text or ""
+                    else:
+                        # <Reference>: a second value never silently wins
+                        if v_reference is not None:
+                            raise repeated("BatchPaymentDetails", "Reference")
+                        v_reference = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -49,6 +49,17 @@ _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _E_BrandingThemeType = enum_table(BrandingThemeType)
 
 
+_K_branding_theme = {
+    "BrandingThemeID": 0,
+    "Name": 1,
+    "LogoUrl": 2,
+    "Type": 3,
+    "SortOrder": 4,
+    "CreatedDateUTC": 5,
+}
+"""Child tag of ``<BrandingTheme>`` -> its branch in :func:`decode_branding_theme`."""
+
+
 def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingTheme:
     """An element holding a ``BrandingTheme`` (``<BrandingTheme>``) -> the dataclass."""
     v_branding_theme_id: str | None = None
@@ -59,42 +70,54 @@ def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingT
     v_created_date_utc: datetime.datetime | None = None
     for child in el:
         tag = child.tag
-        if tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "Name")
-            v_name = child.text or ""
-        elif tag == "LogoUrl":
-            if v_logo_url is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "LogoUrl")
-            v_logo_url = child.text or ""
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "Type")
-            text = child.text
-            v_type = _E_BrandingThemeType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_BrandingThemeType, text)
-        elif tag == "SortOrder":
-            if v_sort_order is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "SortOrder")
-            v_sort_order = read_int(child.text, "BrandingTheme.SortOrder")
-        elif tag == "CreatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_created_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "BrandingTheme.CreatedDateUTC", child.text
-                    ) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("BrandingTheme", tag)
-        elif isinstance(tag, str):
-            skipped("BrandingTheme", tag)
+        k = _K_branding_theme.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BrandingTheme", tag)
+            elif isinstance(tag, str):
+                skipped("BrandingTheme", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <BrandingThemeID>: a second value never silently wins
+                    if v_branding_theme_id is not None:
+                        raise repeated("BrandingTheme", "BrandingThemeID")
+                    v_branding_theme_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <Name>: a second value never silently wins
+                        if v_name is not None:
+                            raise repeated("BrandingTheme", "Name")
+                        v_name = child.text or ""
+                    else:
+                        # <LogoUrl>: a second value never silently wins
+                        if v_logo_url is not None:
+                            raise repeated("BrandingTheme", "LogoUrl")
+                        v_logo_url = child.text or ""
+            else:
+                if k < 4:
+                    # <Type>: a second value never silently wins
+                    if v_type is not None:
+                        raise repeated("BrandingTheme", "Type")
+                    text = child.text
+                    v_type = _E_BrandingThemeType.get(text)
+                    if v_type is None:
+                        v_type = read_enum(_E_BrandingThemeType, text)
+                else:
+                    if k < 5:
+                        # <SortOrder>: a second value never silently wins
+                        if v_sort_order is not None:
+                            raise repeated("BrandingTheme", "SortOrder")
+                        v_sort_order = read_int(child.text, "BrandingTheme.SortOrder")
+                    else:
+                        # <CreatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_created_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "BrandingTheme.CreatedDateUTC", child.text
+                                ) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -55,6 +55,17 @@ _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _E_BudgetType = enum_table(BudgetType)
 
 
+_K_budget = {
+    "BudgetID": 0,
+    "Type": 1,
+    "Description": 2,
+    "UpdatedDateUTC": 3,
+    "BudgetLines": 4,
+    "Tracking": 5,
+}
+"""Child tag of ``<Budget>`` -> its branch in :func:`decode_budget`."""
+
+
 def decode_budget(el: etree._Element, strict: bool = False) -> Budget:
     """An element holding a ``Budget`` (``<Budget>``) -> the dataclass."""
     v_budget_id: str | None = None
@@ -67,60 +78,76 @@ def decode_budget(el: etree._Element, strict: bool = False) -> Budget:
     w_tracking = False
     for child in el:
         tag = child.tag
-        if tag == "BudgetID":
-            if v_budget_id is not None:  # a second value never silently wins
-                raise repeated("Budget", "BudgetID")
-            v_budget_id = child.text or ""
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Budget", "Type")
-            text = child.text
-            v_type = _E_BudgetType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_BudgetType, text)
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Budget", "Description")
-            v_description = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Budget.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "BudgetLines":
-            if w_budget_lines:  # a second list is never joined to the first
-                raise repeated("Budget", "BudgetLines")
-            w_budget_lines = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "BudgetLine":
-                        i_budget_lines = decode_budget_line(item, strict)
-                        v_budget_lines.append(i_budget_lines)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("BudgetLines", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("BudgetLines", item.tag)
-        elif tag == "Tracking":
-            if w_tracking:  # a second list is never joined to the first
-                raise repeated("Budget", "Tracking")
-            w_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_tracking_category(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Budget", tag)
-        elif isinstance(tag, str):
-            skipped("Budget", tag)
+        k = _K_budget.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Budget", tag)
+            elif isinstance(tag, str):
+                skipped("Budget", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <BudgetID>: a second value never silently wins
+                    if v_budget_id is not None:
+                        raise repeated("Budget", "BudgetID")
+                    v_budget_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <Type>: a second value never silently wins
+                        if v_type is not None:
+                            raise repeated("Budget", "Type")
+                        text = child.text
+                        v_type = _E_BudgetType.get(text)
+                        if v_type is None:
+                            v_type = read_enum(_E_BudgetType, text)
+                    else:
+                        # <Description>: a second value never silently wins
+                        if v_description is not None:
+                            raise repeated("Budget", "Description")
+                        v_description = child.text or ""
+            else:
+                if k < 4:
+                    # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                    if not child.values() or child.get(_XSI_NIL) != "true":
+                        try:
+                            v_updated_date_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Budget.UpdatedDateUTC", child.text
+                            ) from None
+                else:
+                    if k < 5:
+                        # <BudgetLines>
+                        # a second list is never joined to the first
+                        if w_budget_lines:
+                            raise repeated("Budget", "BudgetLines")
+                        w_budget_lines = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "BudgetLine":
+                                    i_budget_lines = decode_budget_line(item, strict)
+                                    v_budget_lines.append(i_budget_lines)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("BudgetLines", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("BudgetLines", item.tag)
+                    else:
+                        # <Tracking>
+                        # a second list is never joined to the first
+                        if w_tracking:
+                            raise repeated("Budget", "Tracking")
+                        w_tracking = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "TrackingCategory":
+                                    i_tracking = decode_tracking_category(item, strict)
+                                    v_tracking.append(i_tracking)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Tracking", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Tracking", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -21,7 +21,7 @@ from lxml.etree import SubElement
 
 from ...._runtime._codec import (
     decimal_text,
-    plain_decimal,
+    exact_decimal,
     read_decimal,
     repeated,
     skipped,
@@ -39,6 +39,15 @@ __all__ = [
 ]
 
 
+_K_budget_balance = {
+    "Period": 0,
+    "Amount": 1,
+    "UnitAmount": 2,
+    "Notes": 3,
+}
+"""Child tag of ``<BudgetBalance>`` -> its branch in :func:`decode_budget_balance`."""
+
+
 def decode_budget_balance(el: etree._Element, strict: bool = False) -> BudgetBalance:
     """An element holding a ``BudgetBalance`` (``<BudgetBalance>``) -> the dataclass."""
     v_period: str | None = None
@@ -47,34 +56,51 @@ def decode_budget_balance(el: etree._Element, strict: bool = False) -> BudgetBal
     v_notes: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Period":
-            if v_period is not None:  # a second value never silently wins
-                raise repeated("BudgetBalance", "Period")
-            v_period = child.text or ""
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("BudgetBalance", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_budget_balance.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BudgetBalance", tag)
+            elif isinstance(tag, str):
+                skipped("BudgetBalance", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Period>: a second value never silently wins
+                    if v_period is not None:
+                        raise repeated("BudgetBalance", "Period")
+                    v_period = child.text or ""
+                else:
+                    # <Amount>: a second value never silently wins
+                    if v_amount is not None:
+                        raise repeated("BudgetBalance", "Amount")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_amount = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_amount = read_decimal(text, "BudgetBalance.Amount")
+                    else:
+                        v_amount = read_decimal(text, "BudgetBalance.Amount")
             else:
-                v_amount = read_decimal(text, "BudgetBalance.Amount")
-        elif tag == "UnitAmount":
-            if v_unit_amount is not None:  # a second value never silently wins
-                raise repeated("BudgetBalance", "UnitAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_unit_amount = Decimal(text)
-            else:
-                v_unit_amount = read_decimal(text, "BudgetBalance.UnitAmount")
-        elif tag == "Notes":
-            if v_notes is not None:  # a second value never silently wins
-                raise repeated("BudgetBalance", "Notes")
-            v_notes = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("BudgetBalance", tag)
-        elif isinstance(tag, str):
-            skipped("BudgetBalance", tag)
+                if k < 3:
+                    # <UnitAmount>: a second value never silently wins
+                    if v_unit_amount is not None:
+                        raise repeated("BudgetBalance", "UnitAmount")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_unit_amount = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_unit_amount = read_decimal(text, "BudgetBalance.UnitAmount")
+                    else:
+                        v_unit_amount = read_decimal(text, "BudgetBalance.UnitAmount")
+                else:
+                    # <Notes>: a second value never silently wins
+                    if v_notes is not None:
+                        raise repeated("BudgetBalance", "Notes")
+                    v_notes = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

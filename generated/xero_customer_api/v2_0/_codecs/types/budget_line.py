@@ -39,6 +39,14 @@ __all__ = [
 ]
 
 
+_K_budget_line = {
+    "AccountID": 0,
+    "AccountCode": 1,
+    "BudgetBalances": 2,
+}
+"""Child tag of ``<BudgetLine>`` -> its branch in :func:`decode_budget_line`."""
+
+
 def decode_budget_line(el: etree._Element, strict: bool = False) -> BudgetLine:
     """An element holding a ``BudgetLine`` (``<BudgetLine>``) -> the dataclass."""
     v_account_id: str | None = None
@@ -47,31 +55,40 @@ def decode_budget_line(el: etree._Element, strict: bool = False) -> BudgetLine:
     w_budget_balances = False
     for child in el:
         tag = child.tag
-        if tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("BudgetLine", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("BudgetLine", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "BudgetBalances":
-            if w_budget_balances:  # a second list is never joined to the first
-                raise repeated("BudgetLine", "BudgetBalances")
-            w_budget_balances = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "BudgetBalance":
-                        i_budget_balances = decode_budget_balance(item, strict)
-                        v_budget_balances.append(i_budget_balances)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("BudgetBalances", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("BudgetBalances", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("BudgetLine", tag)
-        elif isinstance(tag, str):
-            skipped("BudgetLine", tag)
+        k = _K_budget_line.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BudgetLine", tag)
+            elif isinstance(tag, str):
+                skipped("BudgetLine", tag)
+        else:
+            if k < 1:
+                # <AccountID>: a second value never silently wins
+                if v_account_id is not None:
+                    raise repeated("BudgetLine", "AccountID")
+                v_account_id = child.text or ""
+            else:
+                if k < 2:
+                    # <AccountCode>: a second value never silently wins
+                    if v_account_code is not None:
+                        raise repeated("BudgetLine", "AccountCode")
+                    v_account_code = child.text or ""
+                else:
+                    # <BudgetBalances>
+                    # a second list is never joined to the first
+                    if w_budget_balances:
+                        raise repeated("BudgetLine", "BudgetBalances")
+                    w_budget_balances = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "BudgetBalance":
+                                i_budget_balances = decode_budget_balance(item, strict)
+                                v_budget_balances.append(i_budget_balances)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("BudgetBalances", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("BudgetBalances", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

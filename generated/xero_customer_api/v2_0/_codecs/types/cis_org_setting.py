@@ -22,7 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     bool_text,
     decimal_text,
-    plain_decimal,
+    exact_decimal,
     read_bool,
     read_decimal,
     repeated,
@@ -41,6 +41,14 @@ __all__ = [
 ]
 
 
+_K_cis_org_setting = {
+    "CISContractorEnabled": 0,
+    "CISSubContractorEnabled": 1,
+    "Rate": 2,
+}
+"""Child tag of ``<CisOrgSetting>`` -> its branch in :func:`decode_cis_org_setting`."""
+
+
 def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSetting:
     """An element holding a ``CisOrgSetting`` (``<CisOrgSetting>``) -> the dataclass."""
     v_cis_contractor_enabled: bool | None = None
@@ -48,40 +56,51 @@ def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSe
     v_rate: Decimal | None = None
     for child in el:
         tag = child.tag
-        if tag == "CISContractorEnabled":
-            if v_cis_contractor_enabled is not None:  # a second value never silently wins
-                raise repeated("CisOrgSetting", "CISContractorEnabled")
-            text = child.text
-            if text == "true":
-                v_cis_contractor_enabled = True
-            elif text == "false":
-                v_cis_contractor_enabled = False
+        k = _K_cis_org_setting.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("CisOrgSetting", tag)
+            elif isinstance(tag, str):
+                skipped("CisOrgSetting", tag)
+        else:
+            if k < 1:
+                # <CISContractorEnabled>: a second value never silently wins
+                if v_cis_contractor_enabled is not None:
+                    raise repeated("CisOrgSetting", "CISContractorEnabled")
+                text = child.text
+                if text == "true":
+                    v_cis_contractor_enabled = True
+                elif text == "false":
+                    v_cis_contractor_enabled = False
+                else:
+                    v_cis_contractor_enabled = read_bool(text, "CisOrgSetting.CISContractorEnabled")
             else:
-                v_cis_contractor_enabled = read_bool(text, "CisOrgSetting.CISContractorEnabled")
-        elif tag == "CISSubContractorEnabled":
-            if v_cis_sub_contractor_enabled is not None:  # a second value never silently wins
-                raise repeated("CisOrgSetting", "CISSubContractorEnabled")
-            text = child.text
-            if text == "true":
-                v_cis_sub_contractor_enabled = True
-            elif text == "false":
-                v_cis_sub_contractor_enabled = False
-            else:
-                v_cis_sub_contractor_enabled = read_bool(
-                    text, "CisOrgSetting.CISSubContractorEnabled"
-                )
-        elif tag == "Rate":
-            if v_rate is not None:  # a second value never silently wins
-                raise repeated("CisOrgSetting", "Rate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_rate = Decimal(text)
-            else:
-                v_rate = read_decimal(text, "CisOrgSetting.Rate")
-        elif strict and isinstance(tag, str):
-            raise unknown("CisOrgSetting", tag)
-        elif isinstance(tag, str):
-            skipped("CisOrgSetting", tag)
+                if k < 2:
+                    # <CISSubContractorEnabled>: a second value never silently wins
+                    if v_cis_sub_contractor_enabled is not None:
+                        raise repeated("CisOrgSetting", "CISSubContractorEnabled")
+                    text = child.text
+                    if text == "true":
+                        v_cis_sub_contractor_enabled = True
+                    elif text == "false":
+                        v_cis_sub_contractor_enabled = False
+                    else:
+                        v_cis_sub_contractor_enabled = read_bool(
+                            text, "CisOrgSetting.CISSubContractorEnabled"
+                        )
+                else:
+                    # <Rate>: a second value never silently wins
+                    if v_rate is not None:
+                        raise repeated("CisOrgSetting", "Rate")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_rate = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_rate = read_decimal(text, "CisOrgSetting.Rate")
+                    else:
+                        v_rate = read_decimal(text, "CisOrgSetting.Rate")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

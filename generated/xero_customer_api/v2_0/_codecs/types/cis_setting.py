@@ -22,7 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     bool_text,
     decimal_text,
-    plain_decimal,
+    exact_decimal,
     read_bool,
     read_decimal,
     repeated,
@@ -41,34 +41,50 @@ __all__ = [
 ]
 
 
+_K_cis_setting = {
+    "CISEnabled": 0,
+    "Rate": 1,
+}
+"""Child tag of ``<CisSetting>`` -> its branch in :func:`decode_cis_setting`."""
+
+
 def decode_cis_setting(el: etree._Element, strict: bool = False) -> CisSetting:
     """An element holding a ``CisSetting`` (``<CisSetting>``) -> the dataclass."""
     v_cis_enabled: bool | None = None
     v_rate: Decimal | None = None
     for child in el:
         tag = child.tag
-        if tag == "CISEnabled":
-            if v_cis_enabled is not None:  # a second value never silently wins
-                raise repeated("CisSetting", "CISEnabled")
-            text = child.text
-            if text == "true":
-                v_cis_enabled = True
-            elif text == "false":
-                v_cis_enabled = False
+        k = _K_cis_setting.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("CisSetting", tag)
+            elif isinstance(tag, str):
+                skipped("CisSetting", tag)
+        else:
+            if k < 1:
+                # <CISEnabled>: a second value never silently wins
+                if v_cis_enabled is not None:
+                    raise repeated("CisSetting", "CISEnabled")
+                text = child.text
+                if text == "true":
+                    v_cis_enabled = True
+                elif text == "false":
+                    v_cis_enabled = False
+                else:
+                    v_cis_enabled = read_bool(text, "CisSetting.CISEnabled")
             else:
-                v_cis_enabled = read_bool(text, "CisSetting.CISEnabled")
-        elif tag == "Rate":
-            if v_rate is not None:  # a second value never silently wins
-                raise repeated("CisSetting", "Rate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_rate = Decimal(text)
-            else:
-                v_rate = read_decimal(text, "CisSetting.Rate")
-        elif strict and isinstance(tag, str):
-            raise unknown("CisSetting", tag)
-        elif isinstance(tag, str):
-            skipped("CisSetting", tag)
+                # <Rate>: a second value never silently wins
+                if v_rate is not None:
+                    raise repeated("CisSetting", "Rate")
+                text = child.text
+                if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                    try:
+                        v_rate = exact_decimal(text)
+                    except ArithmeticError:
+                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                        v_rate = read_decimal(text, "CisSetting.Rate")
+                else:
+                    v_rate = read_decimal(text, "CisSetting.Rate")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

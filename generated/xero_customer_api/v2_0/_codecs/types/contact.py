@@ -26,9 +26,9 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -111,6 +111,51 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_TaxNumberType = enum_table(TaxNumberType)
 
 
+_K_contact = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "ContactID": 2,
+    "ContactNumber": 3,
+    "AccountNumber": 4,
+    "ContactStatus": 5,
+    "Name": 6,
+    "FirstName": 7,
+    "LastName": 8,
+    "CompanyNumber": 9,
+    "EmailAddress": 10,
+    "SkypeUserName": 11,
+    "ContactPersons": 12,
+    "BankAccountDetails": 13,
+    "TaxNumber": 14,
+    "TaxNumberType": 15,
+    "AccountsReceivableTaxType": 16,
+    "AccountsPayableTaxType": 17,
+    "Addresses": 18,
+    "Phones": 19,
+    "IsSupplier": 20,
+    "IsCustomer": 21,
+    "SalesDefaultLineAmountType": 22,
+    "PurchasesDefaultLineAmountType": 23,
+    "DefaultCurrency": 24,
+    "XeroNetworkKey": 25,
+    "SalesDefaultAccountCode": 26,
+    "PurchasesDefaultAccountCode": 27,
+    "PaymentTerms": 28,
+    "BatchPayments": 29,
+    "BrandingTheme": 30,
+    "UpdatedDateUTC": 31,
+    "ContactGroups": 32,
+    "Website": 33,
+    "Discount": 34,
+    "Balances": 35,
+    "HasAttachments": 36,
+    "HasValidationErrors": 37,
+    "MergedToContactID": 38,
+    "Attachments": 39,
+}
+"""Child tag of ``<Contact>`` -> its branch in :func:`decode_contact`."""
+
+
 def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     """An element holding a ``Contact`` (``<Contact>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -168,280 +213,394 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Contact", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Contact", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "ContactID":
-            if v_contact_id is not None:  # a second value never silently wins
-                raise repeated("Contact", "ContactID")
-            v_contact_id = child.text or ""
-        elif tag == "ContactNumber":
-            if v_contact_number is not None:  # a second value never silently wins
-                raise repeated("Contact", "ContactNumber")
-            v_contact_number = child.text or ""
-        elif tag == "AccountNumber":
-            if v_account_number is not None:  # a second value never silently wins
-                raise repeated("Contact", "AccountNumber")
-            v_account_number = child.text or ""
-        elif tag == "ContactStatus":
-            if v_contact_status is not None:  # a second value never silently wins
-                raise repeated("Contact", "ContactStatus")
-            text = child.text
-            v_contact_status = _E_ContactStatus.get(text)
-            if v_contact_status is None:
-                v_contact_status = read_enum(_E_ContactStatus, text)
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "Name")
-            v_name = child.text or ""
-        elif tag == "FirstName":
-            if v_first_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "FirstName")
-            v_first_name = child.text or ""
-        elif tag == "LastName":
-            if v_last_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "LastName")
-            v_last_name = child.text or ""
-        elif tag == "CompanyNumber":
-            if v_company_number is not None:  # a second value never silently wins
-                raise repeated("Contact", "CompanyNumber")
-            v_company_number = child.text or ""
-        elif tag == "EmailAddress":
-            if v_email_address is not None:  # a second value never silently wins
-                raise repeated("Contact", "EmailAddress")
-            v_email_address = child.text or ""
-        elif tag == "SkypeUserName":
-            if v_skype_user_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "SkypeUserName")
-            v_skype_user_name = child.text or ""
-        elif tag == "ContactPersons":
-            if w_contact_persons:  # a second list is never joined to the first
-                raise repeated("Contact", "ContactPersons")
-            w_contact_persons = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ContactPerson":
-                        i_contact_persons = decode_contact_person(item, strict)
-                        v_contact_persons.append(i_contact_persons)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ContactPersons", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ContactPersons", item.tag)
-        elif tag == "BankAccountDetails":
-            if v_bank_account_details is not None:  # a second value never silently wins
-                raise repeated("Contact", "BankAccountDetails")
-            v_bank_account_details = child.text or ""
-        elif tag == "TaxNumber":
-            if v_tax_number is not None:  # a second value never silently wins
-                raise repeated("Contact", "TaxNumber")
-            v_tax_number = child.text or ""
-        elif tag == "TaxNumberType":
-            if v_tax_number_type is not None:  # a second value never silently wins
-                raise repeated("Contact", "TaxNumberType")
-            text = child.text
-            v_tax_number_type = _E_TaxNumberType.get(text)
-            if v_tax_number_type is None:
-                v_tax_number_type = read_enum(_E_TaxNumberType, text)
-        elif tag == "AccountsReceivableTaxType":
-            if v_accounts_receivable_tax_type is not None:  # a second value never silently wins
-                raise repeated("Contact", "AccountsReceivableTaxType")
-            v_accounts_receivable_tax_type = child.text or ""
-        elif tag == "AccountsPayableTaxType":
-            if v_accounts_payable_tax_type is not None:  # a second value never silently wins
-                raise repeated("Contact", "AccountsPayableTaxType")
-            v_accounts_payable_tax_type = child.text or ""
-        elif tag == "Addresses":
-            if w_addresses:  # a second list is never joined to the first
-                raise repeated("Contact", "Addresses")
-            w_addresses = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Address":
-                        i_addresses = decode_address(item, strict)
-                        v_addresses.append(i_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Addresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Addresses", item.tag)
-        elif tag == "Phones":
-            if w_phones:  # a second list is never joined to the first
-                raise repeated("Contact", "Phones")
-            w_phones = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Phone":
-                        i_phones = decode_phone(item, strict)
-                        v_phones.append(i_phones)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Phones", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Phones", item.tag)
-        elif tag == "IsSupplier":
-            if v_is_supplier is not None:  # a second value never silently wins
-                raise repeated("Contact", "IsSupplier")
-            text = child.text
-            if text == "true":
-                v_is_supplier = True
-            elif text == "false":
-                v_is_supplier = False
+        k = _K_contact.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Contact", tag)
+            elif isinstance(tag, str):
+                skipped("Contact", tag)
+        else:
+            if k < 20:
+                if k < 10:
+                    if k < 5:
+                        if k < 2:
+                            if k < 1:
+                                # <ValidationErrors>
+                                # a second list is never joined to the first
+                                if w_validation_errors:
+                                    raise repeated("Contact", "ValidationErrors")
+                                w_validation_errors = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "ValidationError":
+                                            i_validation_errors = decode_entity_validation_error(
+                                                item, strict
+                                            )
+                                            v_validation_errors.append(i_validation_errors)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ValidationErrors", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ValidationErrors", item.tag)
+                            else:
+                                # <Warnings>
+                                # a second list is never joined to the first
+                                if w_warnings:
+                                    raise repeated("Contact", "Warnings")
+                                w_warnings = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Warning":
+                                            i_warnings = decode_entity_warning(item, strict)
+                                            v_warnings.append(i_warnings)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Warnings", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Warnings", item.tag)
+                        else:
+                            if k < 3:
+                                # <ContactID>: a second value never silently wins
+                                if v_contact_id is not None:
+                                    raise repeated("Contact", "ContactID")
+                                v_contact_id = child.text or ""
+                            else:
+                                if k < 4:
+                                    # <ContactNumber>: a second value never silently wins
+                                    if v_contact_number is not None:
+                                        raise repeated("Contact", "ContactNumber")
+                                    v_contact_number = child.text or ""
+                                else:
+                                    # <AccountNumber>: a second value never silently wins
+                                    if v_account_number is not None:
+                                        raise repeated("Contact", "AccountNumber")
+                                    v_account_number = child.text or ""
+                    else:
+                        if k < 7:
+                            if k < 6:
+                                # <ContactStatus>: a second value never silently wins
+                                if v_contact_status is not None:
+                                    raise repeated("Contact", "ContactStatus")
+                                text = child.text
+                                v_contact_status = _E_ContactStatus.get(text)
+                                if v_contact_status is None:
+                                    v_contact_status = read_enum(_E_ContactStatus, text)
+                            else:
+                                # <Name>: a second value never silently wins
+                                if v_name is not None:
+                                    raise repeated("Contact", "Name")
+                                v_name = child.text or ""
+                        else:
+                            if k < 8:
+                                # <FirstName>: a second value never silently wins
+                                if v_first_name is not None:
+                                    raise repeated("Contact", "FirstName")
+                                v_first_name = child.text or ""
+                            else:
+                                if k < 9:
+                                    # <LastName>: a second value never silently wins
+                                    if v_last_name is not None:
+                                        raise repeated("Contact", "LastName")
+                                    v_last_name = child.text or ""
+                                else:
+                                    # <CompanyNumber>: a second value never silently wins
+                                    if v_company_number is not None:
+                                        raise repeated("Contact", "CompanyNumber")
+                                    v_company_number = child.text or ""
+                else:
+                    if k < 15:
+                        if k < 12:
+                            if k < 11:
+                                # <EmailAddress>: a second value never silently wins
+                                if v_email_address is not None:
+                                    raise repeated("Contact", "EmailAddress")
+                                v_email_address = child.text or ""
+                            else:
+                                # <SkypeUserName>: a second value never silently wins
+                                if v_skype_user_name is not None:
+                                    raise repeated("Contact", "SkypeUserName")
+                                v_skype_user_name = child.text or ""
+                        else:
+                            if k < 13:
+                                # <ContactPersons>
+                                # a second list is never joined to the first
+                                if w_contact_persons:
+                                    raise repeated("Contact", "ContactPersons")
+                                w_contact_persons = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "ContactPerson":
+                                            i_contact_persons = decode_contact_person(item, strict)
+                                            v_contact_persons.append(i_contact_persons)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ContactPersons", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ContactPersons", item.tag)
+                            else:
+                                if k < 14:
+                                    # <BankAccountDetails>: a second value never silently wins
+                                    if v_bank_account_details is not None:
+                                        raise repeated("Contact", "BankAccountDetails")
+                                    v_bank_account_details = child.text or ""
+                                else:
+                                    # <TaxNumber>: a second value never silently wins
+                                    if v_tax_number is not None:
+                                        raise repeated("Contact", "TaxNumber")
+                                    v_tax_number = child.text or ""
+                    else:
+                        if k < 17:
+                            if k < 16:
+                                # <TaxNumberType>: a second value never silently wins
+                                if v_tax_number_type is not None:
+                                    raise repeated("Contact", "TaxNumberType")
+                                text = child.text
+                                v_tax_number_type = _E_TaxNumberType.get(text)
+                                if v_tax_number_type is None:
+                                    v_tax_number_type = read_enum(_E_TaxNumberType, text)
+                            else:
+                                # <AccountsReceivableTaxType>: a second value never silently wins
+                                if v_accounts_receivable_tax_type is not None:
+                                    raise repeated("Contact", "AccountsReceivableTaxType")
+                                v_accounts_receivable_tax_type = child.text or ""
+                        else:
+                            if k < 18:
+                                # <AccountsPayableTaxType>: a second value never silently wins
+                                if v_accounts_payable_tax_type is not None:
+                                    raise repeated("Contact", "AccountsPayableTaxType")
+                                v_accounts_payable_tax_type = child.text or ""
+                            else:
+                                if k < 19:
+                                    # <Addresses>
+                                    # a second list is never joined to the first
+                                    if w_addresses:
+                                        raise repeated("Contact", "Addresses")
+                                    w_addresses = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Address":
+                                                i_addresses = decode_address(item, strict)
+                                                v_addresses.append(i_addresses)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Addresses", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Addresses", item.tag)
+                                else:
+                                    # <Phones>
+                                    # a second list is never joined to the first
+                                    if w_phones:
+                                        raise repeated("Contact", "Phones")
+                                    w_phones = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Phone":
+                                                i_phones = decode_phone(item, strict)
+                                                v_phones.append(i_phones)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Phones", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Phones", item.tag)
             else:
-                v_is_supplier = read_bool(text, "Contact.IsSupplier")
-        elif tag == "IsCustomer":
-            if v_is_customer is not None:  # a second value never silently wins
-                raise repeated("Contact", "IsCustomer")
-            text = child.text
-            if text == "true":
-                v_is_customer = True
-            elif text == "false":
-                v_is_customer = False
-            else:
-                v_is_customer = read_bool(text, "Contact.IsCustomer")
-        elif tag == "SalesDefaultLineAmountType":
-            if v_sales_default_line_amount_type is not None:  # a second value never silently wins
-                raise repeated("Contact", "SalesDefaultLineAmountType")
-            text = child.text
-            v_sales_default_line_amount_type = _E_DefaultLineAmountType.get(text)
-            if v_sales_default_line_amount_type is None:
-                v_sales_default_line_amount_type = read_enum(_E_DefaultLineAmountType, text)
-        elif tag == "PurchasesDefaultLineAmountType":
-            if (
-                v_purchases_default_line_amount_type is not None
-            ):  # a second value never silently wins
-                raise repeated("Contact", "PurchasesDefaultLineAmountType")
-            text = child.text
-            v_purchases_default_line_amount_type = _E_DefaultLineAmountType.get(text)
-            if v_purchases_default_line_amount_type is None:
-                v_purchases_default_line_amount_type = read_enum(_E_DefaultLineAmountType, text)
-        elif tag == "DefaultCurrency":
-            if v_default_currency is not None:  # a second value never silently wins
-                raise repeated("Contact", "DefaultCurrency")
-            v_default_currency = child.text or ""
-        elif tag == "XeroNetworkKey":
-            if v_xero_network_key is not None:  # a second value never silently wins
-                raise repeated("Contact", "XeroNetworkKey")
-            v_xero_network_key = child.text or ""
-        elif tag == "SalesDefaultAccountCode":
-            if v_sales_default_account_code is not None:  # a second value never silently wins
-                raise repeated("Contact", "SalesDefaultAccountCode")
-            v_sales_default_account_code = child.text or ""
-        elif tag == "PurchasesDefaultAccountCode":
-            if v_purchases_default_account_code is not None:  # a second value never silently wins
-                raise repeated("Contact", "PurchasesDefaultAccountCode")
-            v_purchases_default_account_code = child.text or ""
-        elif tag == "PaymentTerms":
-            if v_payment_terms is not None:  # a second value never silently wins
-                raise repeated("Contact", "PaymentTerms")
-            v_payment_terms = decode_payment_terms(child, strict)
-        elif tag == "BatchPayments":
-            if v_batch_payments is not None:  # a second value never silently wins
-                raise repeated("Contact", "BatchPayments")
-            v_batch_payments = decode_batch_payment_details(child, strict)
-        elif tag == "BrandingTheme":
-            if v_branding_theme is not None:  # a second value never silently wins
-                raise repeated("Contact", "BrandingTheme")
-            v_branding_theme = decode_branding_theme(child, strict)
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Contact.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "ContactGroups":
-            if w_contact_groups:  # a second list is never joined to the first
-                raise repeated("Contact", "ContactGroups")
-            w_contact_groups = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ContactGroup":
-                        i_contact_groups = decode_contact_group(item, strict)
-                        v_contact_groups.append(i_contact_groups)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ContactGroups", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ContactGroups", item.tag)
-        elif tag == "Website":
-            if v_website is not None:  # a second value never silently wins
-                raise repeated("Contact", "Website")
-            v_website = child.text or ""
-        elif tag == "Discount":
-            if v_discount is not None:  # a second value never silently wins
-                raise repeated("Contact", "Discount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_discount = Decimal(text)
-            else:
-                v_discount = read_decimal(text, "Contact.Discount")
-        elif tag == "Balances":
-            if v_balances is not None:  # a second value never silently wins
-                raise repeated("Contact", "Balances")
-            v_balances = decode_balances(child, strict)
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Contact", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Contact.HasAttachments")
-        elif tag == "HasValidationErrors":
-            if v_has_validation_errors is not None:  # a second value never silently wins
-                raise repeated("Contact", "HasValidationErrors")
-            text = child.text
-            if text == "true":
-                v_has_validation_errors = True
-            elif text == "false":
-                v_has_validation_errors = False
-            else:
-                v_has_validation_errors = read_bool(text, "Contact.HasValidationErrors")
-        elif tag == "MergedToContactID":
-            if v_merged_to_contact_id is not None:  # a second value never silently wins
-                raise repeated("Contact", "MergedToContactID")
-            v_merged_to_contact_id = child.text or ""
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Contact", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Contact", tag)
-        elif isinstance(tag, str):
-            skipped("Contact", tag)
+                if k < 30:
+                    if k < 25:
+                        if k < 22:
+                            if k < 21:
+                                # <IsSupplier>: a second value never silently wins
+                                if v_is_supplier is not None:
+                                    raise repeated("Contact", "IsSupplier")
+                                text = child.text
+                                if text == "true":
+                                    v_is_supplier = True
+                                elif text == "false":
+                                    v_is_supplier = False
+                                else:
+                                    v_is_supplier = read_bool(text, "Contact.IsSupplier")
+                            else:
+                                # <IsCustomer>: a second value never silently wins
+                                if v_is_customer is not None:
+                                    raise repeated("Contact", "IsCustomer")
+                                text = child.text
+                                if text == "true":
+                                    v_is_customer = True
+                                elif text == "false":
+                                    v_is_customer = False
+                                else:
+                                    v_is_customer = read_bool(text, "Contact.IsCustomer")
+                        else:
+                            if k < 23:
+                                # <SalesDefaultLineAmountType>: a second value never silently wins
+                                if v_sales_default_line_amount_type is not None:
+                                    raise repeated("Contact", "SalesDefaultLineAmountType")
+                                text = child.text
+                                v_sales_default_line_amount_type = _E_DefaultLineAmountType.get(
+                                    text
+                                )
+                                if v_sales_default_line_amount_type is None:
+                                    v_sales_default_line_amount_type = read_enum(
+                                        _E_DefaultLineAmountType, text
+                                    )
+                            else:
+                                if k < 24:
+                                    # <PurchasesDefaultLineAmountType>: a second value never silently wins
+                                    if v_purchases_default_line_amount_type is not None:
+                                        raise repeated("Contact", "PurchasesDefaultLineAmountType")
+                                    text = child.text
+                                    v_purchases_default_line_amount_type = (
+                                        _E_DefaultLineAmountType.get(text)
+                                    )
+                                    if v_purchases_default_line_amount_type is None:
+                                        v_purchases_default_line_amount_type = read_enum(
+                                            _E_DefaultLineAmountType, text
+                                        )
+                                else:
+                                    # <DefaultCurrency>: a second value never silently wins
+                                    if v_default_currency is not None:
+                                        raise repeated("Contact", "DefaultCurrency")
+                                    v_default_currency = child.text or ""
+                    else:
+                        if k < 27:
+                            if k < 26:
+                                # <XeroNetworkKey>: a second value never silently wins
+                                if v_xero_network_key is not None:
+                                    raise repeated("Contact", "XeroNetworkKey")
+                                v_xero_network_key = child.text or ""
+                            else:
+                                # <SalesDefaultAccountCode>: a second value never silently wins
+                                if v_sales_default_account_code is not None:
+                                    raise repeated("Contact", "SalesDefaultAccountCode")
+                                v_sales_default_account_code = child.text or ""
+                        else:
+                            if k < 28:
+                                # <PurchasesDefaultAccountCode>: a second value never silently wins
+                                if v_purchases_default_account_code is not None:
+                                    raise repeated("Contact", "PurchasesDefaultAccountCode")
+                                v_purchases_default_account_code = child.text or ""
+                            else:
+                                if k < 29:
+                                    # <PaymentTerms>: a second value never silently wins
+                                    if v_payment_terms is not None:
+                                        raise repeated("Contact", "PaymentTerms")
+                                    v_payment_terms = decode_payment_terms(child, strict)
+                                else:
+                                    # <BatchPayments>: a second value never silently wins
+                                    if v_batch_payments is not None:
+                                        raise repeated("Contact", "BatchPayments")
+                                    v_batch_payments = decode_batch_payment_details(child, strict)
+                else:
+                    if k < 35:
+                        if k < 32:
+                            if k < 31:
+                                # <BrandingTheme>: a second value never silently wins
+                                if v_branding_theme is not None:
+                                    raise repeated("Contact", "BrandingTheme")
+                                v_branding_theme = decode_branding_theme(child, strict)
+                            else:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Contact.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
+                        else:
+                            if k < 33:
+                                # <ContactGroups>
+                                # a second list is never joined to the first
+                                if w_contact_groups:
+                                    raise repeated("Contact", "ContactGroups")
+                                w_contact_groups = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "ContactGroup":
+                                            i_contact_groups = decode_contact_group(item, strict)
+                                            v_contact_groups.append(i_contact_groups)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ContactGroups", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ContactGroups", item.tag)
+                            else:
+                                if k < 34:
+                                    # <Website>: a second value never silently wins
+                                    if v_website is not None:
+                                        raise repeated("Contact", "Website")
+                                    v_website = child.text or ""
+                                else:
+                                    # <Discount>: a second value never silently wins
+                                    if v_discount is not None:
+                                        raise repeated("Contact", "Discount")
+                                    text = child.text
+                                    if (
+                                        text is not None
+                                        and len(text) <= 28
+                                        and not text.strip("0123456789.-")
+                                    ):
+                                        try:
+                                            v_discount = exact_decimal(text)
+                                        except ArithmeticError:
+                                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                            v_discount = read_decimal(text, "Contact.Discount")
+                                    else:
+                                        v_discount = read_decimal(text, "Contact.Discount")
+                    else:
+                        if k < 37:
+                            if k < 36:
+                                # <Balances>: a second value never silently wins
+                                if v_balances is not None:
+                                    raise repeated("Contact", "Balances")
+                                v_balances = decode_balances(child, strict)
+                            else:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("Contact", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(text, "Contact.HasAttachments")
+                        else:
+                            if k < 38:
+                                # <HasValidationErrors>: a second value never silently wins
+                                if v_has_validation_errors is not None:
+                                    raise repeated("Contact", "HasValidationErrors")
+                                text = child.text
+                                if text == "true":
+                                    v_has_validation_errors = True
+                                elif text == "false":
+                                    v_has_validation_errors = False
+                                else:
+                                    v_has_validation_errors = read_bool(
+                                        text, "Contact.HasValidationErrors"
+                                    )
+                            else:
+                                if k < 39:
+                                    # <MergedToContactID>: a second value never silently wins
+                                    if v_merged_to_contact_id is not None:
+                                        raise repeated("Contact", "MergedToContactID")
+                                    v_merged_to_contact_id = child.text or ""
+                                else:
+                                    # <Attachments>
+                                    # a second list is never joined to the first
+                                    if w_attachments:
+                                        raise repeated("Contact", "Attachments")
+                                    w_attachments = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Attachment":
+                                                i_attachments = decode_attachment(item, strict)
+                                                v_attachments.append(i_attachments)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Attachments", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Attachments", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

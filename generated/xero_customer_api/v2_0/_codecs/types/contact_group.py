@@ -60,6 +60,17 @@ _E_ContactGroupStatus = enum_table(ContactGroupStatus)
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_contact_group = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "ContactGroupID": 2,
+    "Name": 3,
+    "Status": 4,
+    "Contacts": 5,
+}
+"""Child tag of ``<ContactGroup>`` -> its branch in :func:`decode_contact_group`."""
+
+
 def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGroup:
     """An element holding a ``ContactGroup`` (``<ContactGroup>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -79,64 +90,83 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("ContactGroup", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("ContactGroup", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "ContactGroupID":
-            if v_contact_group_id is not None:  # a second value never silently wins
-                raise repeated("ContactGroup", "ContactGroupID")
-            v_contact_group_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("ContactGroup", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("ContactGroup", "Status")
-            text = child.text
-            v_status = _E_ContactGroupStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ContactGroupStatus, text)
-        elif tag == "Contacts":
-            if w_contacts:  # a second list is never joined to the first
-                raise repeated("ContactGroup", "Contacts")
-            w_contacts = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Contact":
-                        i_contacts = decode_contact_group_member(item, strict)
-                        v_contacts.append(i_contacts)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Contacts", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Contacts", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("ContactGroup", tag)
-        elif isinstance(tag, str):
-            skipped("ContactGroup", tag)
+        k = _K_contact_group.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ContactGroup", tag)
+            elif isinstance(tag, str):
+                skipped("ContactGroup", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("ContactGroup", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("ContactGroup", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <ContactGroupID>: a second value never silently wins
+                        if v_contact_group_id is not None:
+                            raise repeated("ContactGroup", "ContactGroupID")
+                        v_contact_group_id = child.text or ""
+            else:
+                if k < 4:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("ContactGroup", "Name")
+                    v_name = child.text or ""
+                else:
+                    if k < 5:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("ContactGroup", "Status")
+                        text = child.text
+                        v_status = _E_ContactGroupStatus.get(text)
+                        if v_status is None:
+                            v_status = read_enum(_E_ContactGroupStatus, text)
+                    else:
+                        # <Contacts>
+                        # a second list is never joined to the first
+                        if w_contacts:
+                            raise repeated("ContactGroup", "Contacts")
+                        w_contacts = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Contact":
+                                    i_contacts = decode_contact_group_member(item, strict)
+                                    v_contacts.append(i_contacts)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Contacts", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Contacts", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

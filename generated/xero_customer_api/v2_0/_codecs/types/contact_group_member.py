@@ -34,24 +34,36 @@ __all__ = [
 ]
 
 
+_K_contact_group_member = {
+    "ContactID": 0,
+    "Name": 1,
+}
+"""Child tag of ``<ContactGroupMember>`` -> its branch in :func:`decode_contact_group_member`."""
+
+
 def decode_contact_group_member(el: etree._Element, strict: bool = False) -> ContactGroupMember:
     """An element holding a ``ContactGroupMember`` (``<ContactGroupMember>``) -> the dataclass."""
     v_contact_id: str | None = None
     v_name: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "ContactID":
-            if v_contact_id is not None:  # a second value never silently wins
-                raise repeated("ContactGroupMember", "ContactID")
-            v_contact_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("ContactGroupMember", "Name")
-            v_name = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ContactGroupMember", tag)
-        elif isinstance(tag, str):
-            skipped("ContactGroupMember", tag)
+        k = _K_contact_group_member.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ContactGroupMember", tag)
+            elif isinstance(tag, str):
+                skipped("ContactGroupMember", tag)
+        else:
+            if k < 1:
+                # <ContactID>: a second value never silently wins
+                if v_contact_id is not None:
+                    raise repeated("ContactGroupMember", "ContactID")
+                v_contact_id = child.text or ""
+            else:
+                # <Name>: a second value never silently wins
+                if v_name is not None:
+                    raise repeated("ContactGroupMember", "Name")
+                v_name = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -37,6 +37,15 @@ __all__ = [
 ]
 
 
+_K_contact_person = {
+    "FirstName": 0,
+    "LastName": 1,
+    "EmailAddress": 2,
+    "IncludeInEmails": 3,
+}
+"""Child tag of ``<ContactPerson>`` -> its branch in :func:`decode_contact_person`."""
+
+
 def decode_contact_person(el: etree._Element, strict: bool = False) -> ContactPerson:
     """An element holding a ``ContactPerson`` (``<ContactPerson>``) -> the dataclass."""
     v_first_name: str | None = None
@@ -45,32 +54,41 @@ def decode_contact_person(el: etree._Element, strict: bool = False) -> ContactPe
     v_include_in_emails: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "FirstName":
-            if v_first_name is not None:  # a second value never silently wins
-                raise repeated("ContactPerson", "FirstName")
-            v_first_name = child.text or ""
-        elif tag == "LastName":
-            if v_last_name is not None:  # a second value never silently wins
-                raise repeated("ContactPerson", "LastName")
-            v_last_name = child.text or ""
-        elif tag == "EmailAddress":
-            if v_email_address is not None:  # a second value never silently wins
-                raise repeated("ContactPerson", "EmailAddress")
-            v_email_address = child.text or ""
-        elif tag == "IncludeInEmails":
-            if v_include_in_emails is not None:  # a second value never silently wins
-                raise repeated("ContactPerson", "IncludeInEmails")
-            text = child.text
-            if text == "true":
-                v_include_in_emails = True
-            elif text == "false":
-                v_include_in_emails = False
+        k = _K_contact_person.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ContactPerson", tag)
+            elif isinstance(tag, str):
+                skipped("ContactPerson", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <FirstName>: a second value never silently wins
+                    if v_first_name is not None:
+                        raise repeated("ContactPerson", "FirstName")
+                    v_first_name = child.text or ""
+                else:
+                    # <LastName>: a second value never silently wins
+                    if v_last_name is not None:
+                        raise repeated("ContactPerson", "LastName")
+                    v_last_name = child.text or ""
             else:
-                v_include_in_emails = read_bool(text, "ContactPerson.IncludeInEmails")
-        elif strict and isinstance(tag, str):
-            raise unknown("ContactPerson", tag)
-        elif isinstance(tag, str):
-            skipped("ContactPerson", tag)
+                if k < 3:
+                    # <EmailAddress>: a second value never silently wins
+                    if v_email_address is not None:
+                        raise repeated("ContactPerson", "EmailAddress")
+                    v_email_address = child.text or ""
+                else:
+                    # <IncludeInEmails>: a second value never silently wins
+                    if v_include_in_emails is not None:
+                        raise repeated("ContactPerson", "IncludeInEmails")
+                    text = child.text
+                    if text == "true":
+                        v_include_in_emails = True
+                    elif text == "false":
+                        v_include_in_emails = False
+                    else:
+                        v_include_in_emails = read_bool(text, "ContactPerson.IncludeInEmails")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

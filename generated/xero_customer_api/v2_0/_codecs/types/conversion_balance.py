@@ -21,7 +21,7 @@ from lxml.etree import SubElement
 
 from ...._runtime._codec import (
     decimal_text,
-    plain_decimal,
+    exact_decimal,
     read_decimal,
     repeated,
     skipped,
@@ -46,6 +46,14 @@ __all__ = [
 ]
 
 
+_K_conversion_balance = {
+    "AccountCode": 0,
+    "Balance": 1,
+    "BalanceDetails": 2,
+}
+"""Child tag of ``<ConversionBalance>`` -> its branch in :func:`decode_conversion_balance`."""
+
+
 def decode_conversion_balance(el: etree._Element, strict: bool = False) -> ConversionBalance:
     """An element holding a ``ConversionBalance`` (``<ConversionBalance>``) -> the dataclass."""
     v_account_code: str | None = None
@@ -54,35 +62,48 @@ def decode_conversion_balance(el: etree._Element, strict: bool = False) -> Conve
     w_balance_details = False
     for child in el:
         tag = child.tag
-        if tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("ConversionBalance", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "Balance":
-            if v_balance is not None:  # a second value never silently wins
-                raise repeated("ConversionBalance", "Balance")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_balance = Decimal(text)
+        k = _K_conversion_balance.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ConversionBalance", tag)
+            elif isinstance(tag, str):
+                skipped("ConversionBalance", tag)
+        else:
+            if k < 1:
+                # <AccountCode>: a second value never silently wins
+                if v_account_code is not None:
+                    raise repeated("ConversionBalance", "AccountCode")
+                v_account_code = child.text or ""
             else:
-                v_balance = read_decimal(text, "ConversionBalance.Balance")
-        elif tag == "BalanceDetails":
-            if w_balance_details:  # a second list is never joined to the first
-                raise repeated("ConversionBalance", "BalanceDetails")
-            w_balance_details = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "BalanceDetail":
-                        i_balance_details = decode_balance_detail(item, strict)
-                        v_balance_details.append(i_balance_details)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("BalanceDetails", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("BalanceDetails", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("ConversionBalance", tag)
-        elif isinstance(tag, str):
-            skipped("ConversionBalance", tag)
+                if k < 2:
+                    # <Balance>: a second value never silently wins
+                    if v_balance is not None:
+                        raise repeated("ConversionBalance", "Balance")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_balance = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_balance = read_decimal(text, "ConversionBalance.Balance")
+                    else:
+                        v_balance = read_decimal(text, "ConversionBalance.Balance")
+                else:
+                    # <BalanceDetails>
+                    # a second list is never joined to the first
+                    if w_balance_details:
+                        raise repeated("ConversionBalance", "BalanceDetails")
+                    w_balance_details = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "BalanceDetail":
+                                i_balance_details = decode_balance_detail(item, strict)
+                                v_balance_details.append(i_balance_details)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("BalanceDetails", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("BalanceDetails", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -36,24 +36,36 @@ __all__ = [
 ]
 
 
+_K_conversion_date = {
+    "Month": 0,
+    "Year": 1,
+}
+"""Child tag of ``<ConversionDate>`` -> its branch in :func:`decode_conversion_date`."""
+
+
 def decode_conversion_date(el: etree._Element, strict: bool = False) -> ConversionDate:
     """An element holding a ``ConversionDate`` (``<ConversionDate>``) -> the dataclass."""
     v_month: int | None = None
     v_year: int | None = None
     for child in el:
         tag = child.tag
-        if tag == "Month":
-            if v_month is not None:  # a second value never silently wins
-                raise repeated("ConversionDate", "Month")
-            v_month = read_int(child.text, "ConversionDate.Month")
-        elif tag == "Year":
-            if v_year is not None:  # a second value never silently wins
-                raise repeated("ConversionDate", "Year")
-            v_year = read_int(child.text, "ConversionDate.Year")
-        elif strict and isinstance(tag, str):
-            raise unknown("ConversionDate", tag)
-        elif isinstance(tag, str):
-            skipped("ConversionDate", tag)
+        k = _K_conversion_date.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ConversionDate", tag)
+            elif isinstance(tag, str):
+                skipped("ConversionDate", tag)
+        else:
+            if k < 1:
+                # <Month>: a second value never silently wins
+                if v_month is not None:
+                    raise repeated("ConversionDate", "Month")
+                v_month = read_int(child.text, "ConversionDate.Month")
+            else:
+                # <Year>: a second value never silently wins
+                if v_year is not None:
+                    raise repeated("ConversionDate", "Year")
+                v_year = read_int(child.text, "ConversionDate.Year")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -97,6 +97,41 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_LineAmountTypes = enum_table(LineAmountTypes)
 
 
+_K_credit_note = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Date": 4,
+    "DueDate": 5,
+    "Status": 6,
+    "LineAmountTypes": 7,
+    "LineItems": 8,
+    "SubTotal": 9,
+    "TotalTax": 10,
+    "Total": 11,
+    "CISDeduction": 12,
+    "CISRate": 13,
+    "UpdatedDateUTC": 14,
+    "CurrencyCode": 15,
+    "CurrencyRate": 16,
+    "FullyPaidOnDate": 17,
+    "CreditNoteID": 18,
+    "CreditNoteNumber": 19,
+    "Reference": 20,
+    "SentToContact": 21,
+    "RemainingCredit": 22,
+    "Allocations": 23,
+    "AppliedAmount": 24,
+    "Payments": 25,
+    "BrandingThemeID": 26,
+    "HasAttachments": 27,
+    "HasErrors": 28,
+    "InvoiceAddresses": 29,
+}
+"""Child tag of ``<CreditNote>`` -> its branch in :func:`decode_credit_note`."""
+
+
 def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
     """An element holding a ``CreditNote`` (``<CreditNote>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -143,257 +178,414 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("CreditNote", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("CreditNote", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Type")
-            text = child.text
-            v_type = _E_CreditNoteType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_CreditNoteType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "CreditNote.Date", child.text) from None
-        elif tag == "DueDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_due_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "CreditNote.DueDate", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Status")
-            text = child.text
-            v_status = _E_CreditNoteStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_CreditNoteStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("CreditNote", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_credit_note.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("CreditNote", tag)
+            elif isinstance(tag, str):
+                skipped("CreditNote", tag)
+        else:
+            if k < 15:
+                if k < 7:
+                    if k < 3:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("CreditNote", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            if k < 2:
+                                # <Warnings>
+                                # a second list is never joined to the first
+                                if w_warnings:
+                                    raise repeated("CreditNote", "Warnings")
+                                w_warnings = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Warning":
+                                            i_warnings = decode_entity_warning(item, strict)
+                                            v_warnings.append(i_warnings)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Warnings", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Warnings", item.tag)
+                            else:
+                                # <Type>: a second value never silently wins
+                                if v_type is not None:
+                                    raise repeated("CreditNote", "Type")
+                                text = child.text
+                                v_type = _E_CreditNoteType.get(text)
+                                if v_type is None:
+                                    v_type = read_enum(_E_CreditNoteType, text)
+                    else:
+                        if k < 5:
+                            if k < 4:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("CreditNote", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "CreditNote.Date", child.text
+                                        ) from None
+                        else:
+                            if k < 6:
+                                # <DueDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_due_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "CreditNote.DueDate", child.text
+                                        ) from None
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("CreditNote", "Status")
+                                text = child.text
+                                v_status = _E_CreditNoteStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_CreditNoteStatus, text)
+                else:
+                    if k < 11:
+                        if k < 9:
+                            if k < 8:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("CreditNote", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("CreditNote", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                        else:
+                            if k < 10:
+                                # <SubTotal>: a second value never silently wins
+                                if v_sub_total is not None:
+                                    raise repeated("CreditNote", "SubTotal")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_sub_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_sub_total = read_decimal(text, "CreditNote.SubTotal")
+                                else:
+                                    v_sub_total = read_decimal(text, "CreditNote.SubTotal")
+                            else:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("CreditNote", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "CreditNote.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "CreditNote.TotalTax")
+                    else:
+                        if k < 13:
+                            if k < 12:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("CreditNote", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "CreditNote.Total")
+                                else:
+                                    v_total = read_decimal(text, "CreditNote.Total")
+                            else:
+                                # <CISDeduction>: a second value never silently wins
+                                if v_cis_deduction is not None:
+                                    raise repeated("CreditNote", "CISDeduction")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_cis_deduction = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_cis_deduction = read_decimal(
+                                            text, "CreditNote.CISDeduction"
+                                        )
+                                else:
+                                    v_cis_deduction = read_decimal(text, "CreditNote.CISDeduction")
+                        else:
+                            if k < 14:
+                                # <CISRate>: a second value never silently wins
+                                if v_cis_rate is not None:
+                                    raise repeated("CreditNote", "CISRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_cis_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_cis_rate = read_decimal(text, "CreditNote.CISRate")
+                                else:
+                                    v_cis_rate = read_decimal(text, "CreditNote.CISRate")
+                            else:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "CreditNote.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
             else:
-                v_sub_total = read_decimal(text, "CreditNote.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "CreditNote.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "CreditNote.Total")
-        elif tag == "CISDeduction":
-            if v_cis_deduction is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CISDeduction")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_cis_deduction = Decimal(text)
-            else:
-                v_cis_deduction = read_decimal(text, "CreditNote.CISDeduction")
-        elif tag == "CISRate":
-            if v_cis_rate is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CISRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_cis_rate = Decimal(text)
-            else:
-                v_cis_rate = read_decimal(text, "CreditNote.CISRate")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "CreditNote.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "CreditNote.CurrencyRate")
-        elif tag == "FullyPaidOnDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_fully_paid_on_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "CreditNote.FullyPaidOnDate", child.text) from None
-        elif tag == "CreditNoteID":
-            if v_credit_note_id is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CreditNoteID")
-            v_credit_note_id = child.text or ""
-        elif tag == "CreditNoteNumber":
-            if v_credit_note_number is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CreditNoteNumber")
-            v_credit_note_number = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Reference")
-            v_reference = child.text or ""
-        elif tag == "SentToContact":
-            if v_sent_to_contact is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "SentToContact")
-            text = child.text
-            if text == "true":
-                v_sent_to_contact = True
-            elif text == "false":
-                v_sent_to_contact = False
-            else:
-                v_sent_to_contact = read_bool(text, "CreditNote.SentToContact")
-        elif tag == "RemainingCredit":
-            if v_remaining_credit is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "RemainingCredit")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_remaining_credit = Decimal(text)
-            else:
-                v_remaining_credit = read_decimal(text, "CreditNote.RemainingCredit")
-        elif tag == "Allocations":
-            if w_allocations:  # a second list is never joined to the first
-                raise repeated("CreditNote", "Allocations")
-            w_allocations = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Allocation":
-                        i_allocations = decode_allocation(item, strict)
-                        v_allocations.append(i_allocations)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Allocations", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Allocations", item.tag)
-        elif tag == "AppliedAmount":
-            if v_applied_amount is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "AppliedAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_applied_amount = Decimal(text)
-            else:
-                v_applied_amount = read_decimal(text, "CreditNote.AppliedAmount")
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("CreditNote", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_invoice_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "CreditNote.HasAttachments")
-        elif tag == "HasErrors":
-            if v_has_errors is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "HasErrors")
-            text = child.text
-            if text == "true":
-                v_has_errors = True
-            elif text == "false":
-                v_has_errors = False
-            else:
-                v_has_errors = read_bool(text, "CreditNote.HasErrors")
-        elif tag == "InvoiceAddresses":
-            if w_invoice_addresses:  # a second list is never joined to the first
-                raise repeated("CreditNote", "InvoiceAddresses")
-            w_invoice_addresses = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "InvoiceAddress":
-                        i_invoice_addresses = decode_invoice_address(item, strict)
-                        v_invoice_addresses.append(i_invoice_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("InvoiceAddresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("InvoiceAddresses", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("CreditNote", tag)
-        elif isinstance(tag, str):
-            skipped("CreditNote", tag)
+                if k < 22:
+                    if k < 18:
+                        if k < 16:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("CreditNote", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            if k < 17:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("CreditNote", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(
+                                            text, "CreditNote.CurrencyRate"
+                                        )
+                                else:
+                                    v_currency_rate = read_decimal(text, "CreditNote.CurrencyRate")
+                            else:
+                                # <FullyPaidOnDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_fully_paid_on_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "CreditNote.FullyPaidOnDate", child.text
+                                        ) from None
+                    else:
+                        if k < 20:
+                            if k < 19:
+                                # <CreditNoteID>: a second value never silently wins
+                                if v_credit_note_id is not None:
+                                    raise repeated("CreditNote", "CreditNoteID")
+                                v_credit_note_id = child.text or ""
+                            else:
+                                # <CreditNoteNumber>: a second value never silently wins
+                                if v_credit_note_number is not None:
+                                    raise repeated("CreditNote", "CreditNoteNumber")
+                                v_credit_note_number = child.text or ""
+                        else:
+                            if k < 21:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("CreditNote", "Reference")
+                                v_reference = child.text or ""
+                            else:
+                                # <SentToContact>: a second value never silently wins
+                                if v_sent_to_contact is not None:
+                                    raise repeated("CreditNote", "SentToContact")
+                                text = child.text
+                                if text == "true":
+                                    v_sent_to_contact = True
+                                elif text == "false":
+                                    v_sent_to_contact = False
+                                else:
+                                    v_sent_to_contact = read_bool(text, "CreditNote.SentToContact")
+                else:
+                    if k < 26:
+                        if k < 24:
+                            if k < 23:
+                                # <RemainingCredit>: a second value never silently wins
+                                if v_remaining_credit is not None:
+                                    raise repeated("CreditNote", "RemainingCredit")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_remaining_credit = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_remaining_credit = read_decimal(
+                                            text, "CreditNote.RemainingCredit"
+                                        )
+                                else:
+                                    v_remaining_credit = read_decimal(
+                                        text, "CreditNote.RemainingCredit"
+                                    )
+                            else:
+                                # <Allocations>
+                                # a second list is never joined to the first
+                                if w_allocations:
+                                    raise repeated("CreditNote", "Allocations")
+                                w_allocations = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Allocation":
+                                            i_allocations = decode_allocation(item, strict)
+                                            v_allocations.append(i_allocations)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Allocations", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Allocations", item.tag)
+                        else:
+                            if k < 25:
+                                # <AppliedAmount>: a second value never silently wins
+                                if v_applied_amount is not None:
+                                    raise repeated("CreditNote", "AppliedAmount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_applied_amount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_applied_amount = read_decimal(
+                                            text, "CreditNote.AppliedAmount"
+                                        )
+                                else:
+                                    v_applied_amount = read_decimal(
+                                        text, "CreditNote.AppliedAmount"
+                                    )
+                            else:
+                                # <Payments>
+                                # a second list is never joined to the first
+                                if w_payments:
+                                    raise repeated("CreditNote", "Payments")
+                                w_payments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Payment":
+                                            i_payments = decode_invoice_payment(item, strict)
+                                            v_payments.append(i_payments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Payments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Payments", item.tag)
+                    else:
+                        if k < 28:
+                            if k < 27:
+                                # <BrandingThemeID>: a second value never silently wins
+                                if v_branding_theme_id is not None:
+                                    raise repeated("CreditNote", "BrandingThemeID")
+                                v_branding_theme_id = child.text or ""
+                            else:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("CreditNote", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(text, "CreditNote.HasAttachments")
+                        else:
+                            if k < 29:
+                                # <HasErrors>: a second value never silently wins
+                                if v_has_errors is not None:
+                                    raise repeated("CreditNote", "HasErrors")
+                                text = child.text
+                                if text == "true":
+                                    v_has_errors = True
+                                elif text == "false":
+                                    v_has_errors = False
+                                else:
+                                    v_has_errors = read_bool(text, "CreditNote.HasErrors")
+                            else:
+                                # <InvoiceAddresses>
+                                # a second list is never joined to the first
+                                if w_invoice_addresses:
+                                    raise repeated("CreditNote", "InvoiceAddresses")
+                                w_invoice_addresses = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "InvoiceAddress":
+                                            i_invoice_addresses = decode_invoice_address(
+                                                item, strict
+                                            )
+                                            v_invoice_addresses.append(i_invoice_addresses)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("InvoiceAddresses", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("InvoiceAddresses", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -53,6 +53,15 @@ __all__ = [
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_currency = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Code": 2,
+    "Description": 3,
+}
+"""Child tag of ``<Currency>`` -> its branch in :func:`decode_currency`."""
+
+
 def decode_currency(el: etree._Element, strict: bool = False) -> Currency:
     """An element holding a ``Currency`` (``<Currency>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -69,44 +78,57 @@ def decode_currency(el: etree._Element, strict: bool = False) -> Currency:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Currency", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Currency", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("Currency", "Code")
-            v_code = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Currency", "Description")
-            v_description = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Currency", tag)
-        elif isinstance(tag, str):
-            skipped("Currency", tag)
+        k = _K_currency.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Currency", tag)
+            elif isinstance(tag, str):
+                skipped("Currency", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("Currency", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    # <Warnings>
+                    # a second list is never joined to the first
+                    if w_warnings:
+                        raise repeated("Currency", "Warnings")
+                    w_warnings = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Warning":
+                                i_warnings = decode_entity_warning(item, strict)
+                                v_warnings.append(i_warnings)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Warnings", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Warnings", item.tag)
+            else:
+                if k < 3:
+                    # <Code>: a second value never silently wins
+                    if v_code is not None:
+                        raise repeated("Currency", "Code")
+                    v_code = child.text or ""
+                else:
+                    # <Description>: a second value never silently wins
+                    if v_description is not None:
+                        raise repeated("Currency", "Description")
+                    v_description = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

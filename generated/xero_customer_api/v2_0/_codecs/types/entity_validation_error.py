@@ -34,6 +34,12 @@ __all__ = [
 ]
 
 
+_K_entity_validation_error = {
+    "Message": 0,
+}
+"""Child tag of ``<EntityValidationError>`` -> its branch in :func:`decode_entity_validation_error`."""
+
+
 def decode_entity_validation_error(
     el: etree._Element, strict: bool = False
 ) -> EntityValidationError:
@@ -41,14 +47,17 @@ def decode_entity_validation_error(
     v_message: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Message":
-            if v_message is not None:  # a second value never silently wins
+        k = _K_entity_validation_error.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("EntityValidationError", tag)
+            elif isinstance(tag, str):
+                skipped("EntityValidationError", tag)
+        else:
+            # <Message>: a second value never silently wins
+            if v_message is not None:
                 raise repeated("EntityValidationError", "Message")
             v_message = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("EntityValidationError", tag)
-        elif isinstance(tag, str):
-            skipped("EntityValidationError", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

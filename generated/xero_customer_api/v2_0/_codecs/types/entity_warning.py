@@ -34,19 +34,28 @@ __all__ = [
 ]
 
 
+_K_entity_warning = {
+    "Message": 0,
+}
+"""Child tag of ``<EntityWarning>`` -> its branch in :func:`decode_entity_warning`."""
+
+
 def decode_entity_warning(el: etree._Element, strict: bool = False) -> EntityWarning:
     """An element holding a ``EntityWarning`` (``<EntityWarning>``) -> the dataclass."""
     v_message: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Message":
-            if v_message is not None:  # a second value never silently wins
+        k = _K_entity_warning.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("EntityWarning", tag)
+            elif isinstance(tag, str):
+                skipped("EntityWarning", tag)
+        else:
+            # <Message>: a second value never silently wins
+            if v_message is not None:
                 raise repeated("EntityWarning", "Message")
             v_message = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("EntityWarning", tag)
-        elif isinstance(tag, str):
-            skipped("EntityWarning", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -25,10 +25,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_decimal,
     read_enum,
     repeated,
@@ -80,6 +80,25 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_ExpenseClaimStatus = enum_table(ExpenseClaimStatus)
 
 
+_K_expense_claim = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "ExpenseClaimID": 2,
+    "Status": 3,
+    "User": 4,
+    "Receipts": 5,
+    "Payments": 6,
+    "UpdatedDateUTC": 7,
+    "Total": 8,
+    "AmountDue": 9,
+    "AmountPaid": 10,
+    "PaymentDueDate": 11,
+    "ReportingDate": 12,
+    "ReceiptID": 13,
+}
+"""Child tag of ``<ExpenseClaim>`` -> its branch in :func:`decode_expense_claim`."""
+
+
 def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseClaim:
     """An element holding a ``ExpenseClaim`` (``<ExpenseClaim>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -108,128 +127,192 @@ def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseCla
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("ExpenseClaim", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("ExpenseClaim", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "ExpenseClaimID":
-            if v_expense_claim_id is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "ExpenseClaimID")
-            v_expense_claim_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "Status")
-            text = child.text
-            v_status = _E_ExpenseClaimStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ExpenseClaimStatus, text)
-        elif tag == "User":
-            if v_user is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "User")
-            v_user = decode_user(child, strict)
-        elif tag == "Receipts":
-            if w_receipts:  # a second list is never joined to the first
-                raise repeated("ExpenseClaim", "Receipts")
-            w_receipts = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Receipt":
-                        i_receipts = decode_receipt(item, strict)
-                        v_receipts.append(i_receipts)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Receipts", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Receipts", item.tag)
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("ExpenseClaim", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "ExpenseClaim.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
+        k = _K_expense_claim.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ExpenseClaim", tag)
+            elif isinstance(tag, str):
+                skipped("ExpenseClaim", tag)
+        else:
+            if k < 7:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("ExpenseClaim", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("ExpenseClaim", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <ExpenseClaimID>: a second value never silently wins
+                            if v_expense_claim_id is not None:
+                                raise repeated("ExpenseClaim", "ExpenseClaimID")
+                            v_expense_claim_id = child.text or ""
+                else:
+                    if k < 5:
+                        if k < 4:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("ExpenseClaim", "Status")
+                            text = child.text
+                            v_status = _E_ExpenseClaimStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_ExpenseClaimStatus, text)
+                        else:
+                            # <User>: a second value never silently wins
+                            if v_user is not None:
+                                raise repeated("ExpenseClaim", "User")
+                            v_user = decode_user(child, strict)
+                    else:
+                        if k < 6:
+                            # <Receipts>
+                            # a second list is never joined to the first
+                            if w_receipts:
+                                raise repeated("ExpenseClaim", "Receipts")
+                            w_receipts = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Receipt":
+                                        i_receipts = decode_receipt(item, strict)
+                                        v_receipts.append(i_receipts)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Receipts", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Receipts", item.tag)
+                        else:
+                            # <Payments>
+                            # a second list is never joined to the first
+                            if w_payments:
+                                raise repeated("ExpenseClaim", "Payments")
+                            w_payments = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Payment":
+                                        i_payments = decode_payment(item, strict)
+                                        v_payments.append(i_payments)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Payments", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Payments", item.tag)
             else:
-                v_total = read_decimal(text, "ExpenseClaim.Total")
-        elif tag == "AmountDue":
-            if v_amount_due is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "AmountDue")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_due = Decimal(text)
-            else:
-                v_amount_due = read_decimal(text, "ExpenseClaim.AmountDue")
-        elif tag == "AmountPaid":
-            if v_amount_paid is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "AmountPaid")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_paid = Decimal(text)
-            else:
-                v_amount_paid = read_decimal(text, "ExpenseClaim.AmountPaid")
-        elif tag == "PaymentDueDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_payment_due_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "ExpenseClaim.PaymentDueDate", child.text) from None
-        elif tag == "ReportingDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_reporting_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "ExpenseClaim.ReportingDate", child.text) from None
-        elif tag == "ReceiptID":
-            if v_receipt_id is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "ReceiptID")
-            v_receipt_id = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ExpenseClaim", tag)
-        elif isinstance(tag, str):
-            skipped("ExpenseClaim", tag)
+                if k < 10:
+                    if k < 8:
+                        # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_updated_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "ExpenseClaim.UpdatedDateUTC", child.text
+                                ) from None
+                    else:
+                        if k < 9:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("ExpenseClaim", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "ExpenseClaim.Total")
+                            else:
+                                v_total = read_decimal(text, "ExpenseClaim.Total")
+                        else:
+                            # <AmountDue>: a second value never silently wins
+                            if v_amount_due is not None:
+                                raise repeated("ExpenseClaim", "AmountDue")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_due = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_due = read_decimal(text, "ExpenseClaim.AmountDue")
+                            else:
+                                v_amount_due = read_decimal(text, "ExpenseClaim.AmountDue")
+                else:
+                    if k < 12:
+                        if k < 11:
+                            # <AmountPaid>: a second value never silently wins
+                            if v_amount_paid is not None:
+                                raise repeated("ExpenseClaim", "AmountPaid")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_paid = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_paid = read_decimal(text, "ExpenseClaim.AmountPaid")
+                            else:
+                                v_amount_paid = read_decimal(text, "ExpenseClaim.AmountPaid")
+                        else:
+                            # <PaymentDueDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_payment_due_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "ExpenseClaim.PaymentDueDate", child.text
+                                    ) from None
+                    else:
+                        if k < 13:
+                            # <ReportingDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_reporting_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "ExpenseClaim.ReportingDate", child.text
+                                    ) from None
+                        else:
+                            # <ReceiptID>: a second value never silently wins
+                            if v_receipt_id is not None:
+                                raise repeated("ExpenseClaim", "ReceiptID")
+                            v_receipt_id = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -42,6 +42,14 @@ __all__ = [
 _E_ExternalLinkType = enum_table(ExternalLinkType)
 
 
+_K_external_link = {
+    "LinkType": 0,
+    "Url": 1,
+    "Description": 2,
+}
+"""Child tag of ``<ExternalLink>`` -> its branch in :func:`decode_external_link`."""
+
+
 def decode_external_link(el: etree._Element, strict: bool = False) -> ExternalLink:
     """An element holding a ``ExternalLink`` (``<ExternalLink>``) -> the dataclass."""
     v_link_type: Any = None
@@ -49,25 +57,32 @@ def decode_external_link(el: etree._Element, strict: bool = False) -> ExternalLi
     v_description: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "LinkType":
-            if v_link_type is not None:  # a second value never silently wins
-                raise repeated("ExternalLink", "LinkType")
-            text = child.text
-            v_link_type = _E_ExternalLinkType.get(text)
-            if v_link_type is None:
-                v_link_type = read_enum(_E_ExternalLinkType, text)
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("ExternalLink", "Url")
-            v_url = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("ExternalLink", "Description")
-            v_description = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ExternalLink", tag)
-        elif isinstance(tag, str):
-            skipped("ExternalLink", tag)
+        k = _K_external_link.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ExternalLink", tag)
+            elif isinstance(tag, str):
+                skipped("ExternalLink", tag)
+        else:
+            if k < 1:
+                # <LinkType>: a second value never silently wins
+                if v_link_type is not None:
+                    raise repeated("ExternalLink", "LinkType")
+                text = child.text
+                v_link_type = _E_ExternalLinkType.get(text)
+                if v_link_type is None:
+                    v_link_type = read_enum(_E_ExternalLinkType, text)
+            else:
+                if k < 2:
+                    # <Url>: a second value never silently wins
+                    if v_url is not None:
+                        raise repeated("ExternalLink", "Url")
+                    v_url = child.text or ""
+                else:
+                    # <Description>: a second value never silently wins
+                    if v_description is not None:
+                        raise repeated("ExternalLink", "Description")
+                    v_description = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

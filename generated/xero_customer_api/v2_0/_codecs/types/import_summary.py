@@ -44,24 +44,36 @@ __all__ = [
 ]
 
 
+_K_import_summary = {
+    "Accounts": 0,
+    "Organisation": 1,
+}
+"""Child tag of ``<ImportSummary>`` -> its branch in :func:`decode_import_summary`."""
+
+
 def decode_import_summary(el: etree._Element, strict: bool = False) -> ImportSummary:
     """An element holding a ``ImportSummary`` (``<ImportSummary>``) -> the dataclass."""
     v_accounts: ImportSummaryAccounts | None = None
     v_organisation: ImportSummaryOrganisation | None = None
     for child in el:
         tag = child.tag
-        if tag == "Accounts":
-            if v_accounts is not None:  # a second value never silently wins
-                raise repeated("ImportSummary", "Accounts")
-            v_accounts = decode_import_summary_accounts(child, strict)
-        elif tag == "Organisation":
-            if v_organisation is not None:  # a second value never silently wins
-                raise repeated("ImportSummary", "Organisation")
-            v_organisation = decode_import_summary_organisation(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("ImportSummary", tag)
-        elif isinstance(tag, str):
-            skipped("ImportSummary", tag)
+        k = _K_import_summary.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ImportSummary", tag)
+            elif isinstance(tag, str):
+                skipped("ImportSummary", tag)
+        else:
+            if k < 1:
+                # <Accounts>: a second value never silently wins
+                if v_accounts is not None:
+                    raise repeated("ImportSummary", "Accounts")
+                v_accounts = decode_import_summary_accounts(child, strict)
+            else:
+                # <Organisation>: a second value never silently wins
+                if v_organisation is not None:
+                    raise repeated("ImportSummary", "Organisation")
+                v_organisation = decode_import_summary_organisation(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -37,6 +37,20 @@ __all__ = [
 ]
 
 
+_K_import_summary_accounts = {
+    "Total": 0,
+    "New": 1,
+    "Updated": 2,
+    "Deleted": 3,
+    "Locked": 4,
+    "System": 5,
+    "Errored": 6,
+    "Present": 7,
+    "NewOrUpdated": 8,
+}
+"""Child tag of ``<ImportSummaryAccounts>`` -> its branch in :func:`decode_import_summary_accounts`."""
+
+
 def decode_import_summary_accounts(
     el: etree._Element, strict: bool = False
 ) -> ImportSummaryAccounts:
@@ -52,52 +66,73 @@ def decode_import_summary_accounts(
     v_new_or_updated: int | None = None
     for child in el:
         tag = child.tag
-        if tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Total")
-            v_total = read_int(child.text, "ImportSummaryAccounts.Total")
-        elif tag == "New":
-            if v_new is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "New")
-            v_new = read_int(child.text, "ImportSummaryAccounts.New")
-        elif tag == "Updated":
-            if v_updated is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Updated")
-            v_updated = read_int(child.text, "ImportSummaryAccounts.Updated")
-        elif tag == "Deleted":
-            if v_deleted is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Deleted")
-            v_deleted = read_int(child.text, "ImportSummaryAccounts.Deleted")
-        elif tag == "Locked":
-            if v_locked is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Locked")
-            v_locked = read_int(child.text, "ImportSummaryAccounts.Locked")
-        elif tag == "System":
-            if v_system is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "System")
-            v_system = read_int(child.text, "ImportSummaryAccounts.System")
-        elif tag == "Errored":
-            if v_errored is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Errored")
-            v_errored = read_int(child.text, "ImportSummaryAccounts.Errored")
-        elif tag == "Present":
-            if v_present is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Present")
-            text = child.text
-            if text == "true":
-                v_present = True
-            elif text == "false":
-                v_present = False
+        k = _K_import_summary_accounts.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ImportSummaryAccounts", tag)
+            elif isinstance(tag, str):
+                skipped("ImportSummaryAccounts", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <Total>: a second value never silently wins
+                        if v_total is not None:
+                            raise repeated("ImportSummaryAccounts", "Total")
+                        v_total = read_int(child.text, "ImportSummaryAccounts.Total")
+                    else:
+                        # <New>: a second value never silently wins
+                        if v_new is not None:
+                            raise repeated("ImportSummaryAccounts", "New")
+                        v_new = read_int(child.text, "ImportSummaryAccounts.New")
+                else:
+                    if k < 3:
+                        # <Updated>: a second value never silently wins
+                        if v_updated is not None:
+                            raise repeated("ImportSummaryAccounts", "Updated")
+                        v_updated = read_int(child.text, "ImportSummaryAccounts.Updated")
+                    else:
+                        # <Deleted>: a second value never silently wins
+                        if v_deleted is not None:
+                            raise repeated("ImportSummaryAccounts", "Deleted")
+                        v_deleted = read_int(child.text, "ImportSummaryAccounts.Deleted")
             else:
-                v_present = read_bool(text, "ImportSummaryAccounts.Present")
-        elif tag == "NewOrUpdated":
-            if v_new_or_updated is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "NewOrUpdated")
-            v_new_or_updated = read_int(child.text, "ImportSummaryAccounts.NewOrUpdated")
-        elif strict and isinstance(tag, str):
-            raise unknown("ImportSummaryAccounts", tag)
-        elif isinstance(tag, str):
-            skipped("ImportSummaryAccounts", tag)
+                if k < 6:
+                    if k < 5:
+                        # <Locked>: a second value never silently wins
+                        if v_locked is not None:
+                            raise repeated("ImportSummaryAccounts", "Locked")
+                        v_locked = read_int(child.text, "ImportSummaryAccounts.Locked")
+                    else:
+                        # <System>: a second value never silently wins
+                        if v_system is not None:
+                            raise repeated("ImportSummaryAccounts", "System")
+                        v_system = read_int(child.text, "ImportSummaryAccounts.System")
+                else:
+                    if k < 7:
+                        # <Errored>: a second value never silently wins
+                        if v_errored is not None:
+                            raise repeated("ImportSummaryAccounts", "Errored")
+                        v_errored = read_int(child.text, "ImportSummaryAccounts.Errored")
+                    else:
+                        if k < 8:
+                            # <Present>: a second value never silently wins
+                            if v_present is not None:
+                                raise repeated("ImportSummaryAccounts", "Present")
+                            text = child.text
+                            if text == "true":
+                                v_present = True
+                            elif text == "false":
+                                v_present = False
+                            else:
+                                v_present = read_bool(text, "ImportSummaryAccounts.Present")
+                        else:
+                            # <NewOrUpdated>: a second value never silently wins
+                            if v_new_or_updated is not None:
+                                raise repeated("ImportSummaryAccounts", "NewOrUpdated")
+                            v_new_or_updated = read_int(
+                                child.text, "ImportSummaryAccounts.NewOrUpdated"
+                            )
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -36,6 +36,12 @@ __all__ = [
 ]
 
 
+_K_import_summary_organisation = {
+    "Present": 0,
+}
+"""Child tag of ``<ImportSummaryOrganisation>`` -> its branch in :func:`decode_import_summary_organisation`."""
+
+
 def decode_import_summary_organisation(
     el: etree._Element, strict: bool = False
 ) -> ImportSummaryOrganisation:
@@ -43,8 +49,15 @@ def decode_import_summary_organisation(
     v_present: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "Present":
-            if v_present is not None:  # a second value never silently wins
+        k = _K_import_summary_organisation.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ImportSummaryOrganisation", tag)
+            elif isinstance(tag, str):
+                skipped("ImportSummaryOrganisation", tag)
+        else:
+            # <Present>: a second value never silently wins
+            if v_present is not None:
                 raise repeated("ImportSummaryOrganisation", "Present")
             text = child.text
             if text == "true":
@@ -53,10 +66,6 @@ def decode_import_summary_organisation(
                 v_present = False
             else:
                 v_present = read_bool(text, "ImportSummaryOrganisation.Present")
-        elif strict and isinstance(tag, str):
-            raise unknown("ImportSummaryOrganisation", tag)
-        elif isinstance(tag, str):
-            skipped("ImportSummaryOrganisation", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

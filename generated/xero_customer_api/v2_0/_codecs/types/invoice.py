@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -106,6 +106,51 @@ _E_InvoiceType = enum_table(InvoiceType)
 _E_LineAmountTypes = enum_table(LineAmountTypes)
 
 
+_K_invoice = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Date": 4,
+    "DueDate": 5,
+    "Status": 6,
+    "LineAmountTypes": 7,
+    "LineItems": 8,
+    "SubTotal": 9,
+    "TotalTax": 10,
+    "Total": 11,
+    "TotalDiscount": 12,
+    "UpdatedDateUTC": 13,
+    "CurrencyCode": 14,
+    "CurrencyRate": 15,
+    "FullyPaidOnDate": 16,
+    "InvoiceID": 17,
+    "InvoiceNumber": 18,
+    "Reference": 19,
+    "BrandingThemeID": 20,
+    "Url": 21,
+    "SentToContact": 22,
+    "ExpectedPaymentDate": 23,
+    "PlannedPaymentDate": 24,
+    "Payments": 25,
+    "CreditNotes": 26,
+    "Prepayments": 27,
+    "Overpayments": 28,
+    "AmountDue": 29,
+    "AmountPaid": 30,
+    "AmountCredited": 31,
+    "HasAttachments": 32,
+    "IsDiscounted": 33,
+    "HasErrors": 34,
+    "RepeatingInvoiceID": 35,
+    "InvoiceAddresses": 36,
+    "CISDeduction": 37,
+    "CISRate": 38,
+    "Attachments": 39,
+}
+"""Child tag of ``<Invoice>`` -> its branch in :func:`decode_invoice`."""
+
+
 def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     """An element holding a ``Invoice`` (``<Invoice>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -165,344 +210,543 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Invoice", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Invoice", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Type")
-            text = child.text
-            v_type = _E_InvoiceType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_InvoiceType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.Date", child.text) from None
-        elif tag == "DueDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_due_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.DueDate", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Status")
-            text = child.text
-            v_status = _E_InvoiceStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_InvoiceStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Invoice", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Invoice", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Invoice", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_invoice.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Invoice", tag)
+            elif isinstance(tag, str):
+                skipped("Invoice", tag)
+        else:
+            if k < 20:
+                if k < 10:
+                    if k < 5:
+                        if k < 2:
+                            if k < 1:
+                                # <ValidationErrors>
+                                # a second list is never joined to the first
+                                if w_validation_errors:
+                                    raise repeated("Invoice", "ValidationErrors")
+                                w_validation_errors = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "ValidationError":
+                                            i_validation_errors = decode_entity_validation_error(
+                                                item, strict
+                                            )
+                                            v_validation_errors.append(i_validation_errors)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ValidationErrors", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ValidationErrors", item.tag)
+                            else:
+                                # <Warnings>
+                                # a second list is never joined to the first
+                                if w_warnings:
+                                    raise repeated("Invoice", "Warnings")
+                                w_warnings = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Warning":
+                                            i_warnings = decode_entity_warning(item, strict)
+                                            v_warnings.append(i_warnings)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Warnings", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Warnings", item.tag)
+                        else:
+                            if k < 3:
+                                # <Type>: a second value never silently wins
+                                if v_type is not None:
+                                    raise repeated("Invoice", "Type")
+                                text = child.text
+                                v_type = _E_InvoiceType.get(text)
+                                if v_type is None:
+                                    v_type = read_enum(_E_InvoiceType, text)
+                            else:
+                                if k < 4:
+                                    # <Contact>: a second value never silently wins
+                                    if v_contact is not None:
+                                        raise repeated("Invoice", "Contact")
+                                    v_contact = decode_contact(child, strict)
+                                else:
+                                    # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                    if not child.values() or child.get(_XSI_NIL) != "true":
+                                        try:
+                                            v_date = parse_date(child.text or "")
+                                        except ValueError:
+                                            raise invalid(
+                                                "Xero date", "Invoice.Date", child.text
+                                            ) from None
+                    else:
+                        if k < 7:
+                            if k < 6:
+                                # <DueDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_due_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Invoice.DueDate", child.text
+                                        ) from None
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("Invoice", "Status")
+                                text = child.text
+                                v_status = _E_InvoiceStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_InvoiceStatus, text)
+                        else:
+                            if k < 8:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("Invoice", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                if k < 9:
+                                    # <LineItems>
+                                    # a second list is never joined to the first
+                                    if w_line_items:
+                                        raise repeated("Invoice", "LineItems")
+                                    w_line_items = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "LineItem":
+                                                i_line_items = decode_line_item(item, strict)
+                                                v_line_items.append(i_line_items)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("LineItems", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("LineItems", item.tag)
+                                else:
+                                    # <SubTotal>: a second value never silently wins
+                                    if v_sub_total is not None:
+                                        raise repeated("Invoice", "SubTotal")
+                                    text = child.text
+                                    if (
+                                        text is not None
+                                        and len(text) <= 28
+                                        and not text.strip("0123456789.-")
+                                    ):
+                                        try:
+                                            v_sub_total = exact_decimal(text)
+                                        except ArithmeticError:
+                                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                            v_sub_total = read_decimal(text, "Invoice.SubTotal")
+                                    else:
+                                        v_sub_total = read_decimal(text, "Invoice.SubTotal")
+                else:
+                    if k < 15:
+                        if k < 12:
+                            if k < 11:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("Invoice", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "Invoice.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "Invoice.TotalTax")
+                            else:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("Invoice", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "Invoice.Total")
+                                else:
+                                    v_total = read_decimal(text, "Invoice.Total")
+                        else:
+                            if k < 13:
+                                # <TotalDiscount>: a second value never silently wins
+                                if v_total_discount is not None:
+                                    raise repeated("Invoice", "TotalDiscount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_discount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_discount = read_decimal(
+                                            text, "Invoice.TotalDiscount"
+                                        )
+                                else:
+                                    v_total_discount = read_decimal(text, "Invoice.TotalDiscount")
+                            else:
+                                if k < 14:
+                                    # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                    if not child.values() or child.get(_XSI_NIL) != "true":
+                                        try:
+                                            v_updated_date_utc = parse_utc_datetime(
+                                                child.text or ""
+                                            )
+                                        except ValueError:
+                                            raise invalid(
+                                                "Xero UTC timestamp",
+                                                "Invoice.UpdatedDateUTC",
+                                                child.text,
+                                            ) from None
+                                else:
+                                    # <CurrencyCode>: a second value never silently wins
+                                    if v_currency_code is not None:
+                                        raise repeated("Invoice", "CurrencyCode")
+                                    v_currency_code = child.text or ""
+                    else:
+                        if k < 17:
+                            if k < 16:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("Invoice", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(text, "Invoice.CurrencyRate")
+                                else:
+                                    v_currency_rate = read_decimal(text, "Invoice.CurrencyRate")
+                            else:
+                                # <FullyPaidOnDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_fully_paid_on_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Invoice.FullyPaidOnDate", child.text
+                                        ) from None
+                        else:
+                            if k < 18:
+                                # <InvoiceID>: a second value never silently wins
+                                if v_invoice_id is not None:
+                                    raise repeated("Invoice", "InvoiceID")
+                                v_invoice_id = child.text or ""
+                            else:
+                                if k < 19:
+                                    # <InvoiceNumber>: a second value never silently wins
+                                    if v_invoice_number is not None:
+                                        raise repeated("Invoice", "InvoiceNumber")
+                                    v_invoice_number = child.text or ""
+                                else:
+                                    # <Reference>: a second value never silently wins
+                                    if v_reference is not None:
+                                        raise repeated("Invoice", "Reference")
+                                    v_reference = child.text or ""
             else:
-                v_sub_total = read_decimal(text, "Invoice.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Invoice", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Invoice.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Invoice.Total")
-        elif tag == "TotalDiscount":
-            if v_total_discount is not None:  # a second value never silently wins
-                raise repeated("Invoice", "TotalDiscount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_discount = Decimal(text)
-            else:
-                v_total_discount = read_decimal(text, "Invoice.TotalDiscount")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Invoice.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Invoice", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Invoice", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "Invoice.CurrencyRate")
-        elif tag == "FullyPaidOnDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_fully_paid_on_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.FullyPaidOnDate", child.text) from None
-        elif tag == "InvoiceID":
-            if v_invoice_id is not None:  # a second value never silently wins
-                raise repeated("Invoice", "InvoiceID")
-            v_invoice_id = child.text or ""
-        elif tag == "InvoiceNumber":
-            if v_invoice_number is not None:  # a second value never silently wins
-                raise repeated("Invoice", "InvoiceNumber")
-            v_invoice_number = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Reference")
-            v_reference = child.text or ""
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("Invoice", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Url")
-            v_url = child.text or ""
-        elif tag == "SentToContact":
-            if v_sent_to_contact is not None:  # a second value never silently wins
-                raise repeated("Invoice", "SentToContact")
-            text = child.text
-            if text == "true":
-                v_sent_to_contact = True
-            elif text == "false":
-                v_sent_to_contact = False
-            else:
-                v_sent_to_contact = read_bool(text, "Invoice.SentToContact")
-        elif tag == "ExpectedPaymentDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_expected_payment_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.ExpectedPaymentDate", child.text) from None
-        elif tag == "PlannedPaymentDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_planned_payment_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.PlannedPaymentDate", child.text) from None
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("Invoice", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_invoice_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "CreditNotes":
-            if w_credit_notes:  # a second list is never joined to the first
-                raise repeated("Invoice", "CreditNotes")
-            w_credit_notes = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "CreditNote":
-                        i_credit_notes = decode_credit_note(item, strict)
-                        v_credit_notes.append(i_credit_notes)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("CreditNotes", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("CreditNotes", item.tag)
-        elif tag == "Prepayments":
-            if w_prepayments:  # a second list is never joined to the first
-                raise repeated("Invoice", "Prepayments")
-            w_prepayments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Prepayment":
-                        i_prepayments = decode_prepayment(item, strict)
-                        v_prepayments.append(i_prepayments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Prepayments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Prepayments", item.tag)
-        elif tag == "Overpayments":
-            if w_overpayments:  # a second list is never joined to the first
-                raise repeated("Invoice", "Overpayments")
-            w_overpayments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Overpayment":
-                        i_overpayments = decode_overpayment(item, strict)
-                        v_overpayments.append(i_overpayments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Overpayments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Overpayments", item.tag)
-        elif tag == "AmountDue":
-            if v_amount_due is not None:  # a second value never silently wins
-                raise repeated("Invoice", "AmountDue")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_due = Decimal(text)
-            else:
-                v_amount_due = read_decimal(text, "Invoice.AmountDue")
-        elif tag == "AmountPaid":
-            if v_amount_paid is not None:  # a second value never silently wins
-                raise repeated("Invoice", "AmountPaid")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_paid = Decimal(text)
-            else:
-                v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
-        elif tag == "AmountCredited":
-            if v_amount_credited is not None:  # a second value never silently wins
-                raise repeated("Invoice", "AmountCredited")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_credited = Decimal(text)
-            else:
-                v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Invoice", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Invoice.HasAttachments")
-        elif tag == "IsDiscounted":
-            if v_is_discounted is not None:  # a second value never silently wins
-                raise repeated("Invoice", "IsDiscounted")
-            text = child.text
-            if text == "true":
-                v_is_discounted = True
-            elif text == "false":
-                v_is_discounted = False
-            else:
-                v_is_discounted = read_bool(text, "Invoice.IsDiscounted")
-        elif tag == "HasErrors":
-            if v_has_errors is not None:  # a second value never silently wins
-                raise repeated("Invoice", "HasErrors")
-            text = child.text
-            if text == "true":
-                v_has_errors = True
-            elif text == "false":
-                v_has_errors = False
-            else:
-                v_has_errors = read_bool(text, "Invoice.HasErrors")
-        elif tag == "RepeatingInvoiceID":
-            if v_repeating_invoice_id is not None:  # a second value never silently wins
-                raise repeated("Invoice", "RepeatingInvoiceID")
-            v_repeating_invoice_id = child.text or ""
-        elif tag == "InvoiceAddresses":
-            if w_invoice_addresses:  # a second list is never joined to the first
-                raise repeated("Invoice", "InvoiceAddresses")
-            w_invoice_addresses = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "InvoiceAddress":
-                        i_invoice_addresses = decode_invoice_address(item, strict)
-                        v_invoice_addresses.append(i_invoice_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("InvoiceAddresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("InvoiceAddresses", item.tag)
-        elif tag == "CISDeduction":
-            if v_cis_deduction is not None:  # a second value never silently wins
-                raise repeated("Invoice", "CISDeduction")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_cis_deduction = Decimal(text)
-            else:
-                v_cis_deduction = read_decimal(text, "Invoice.CISDeduction")
-        elif tag == "CISRate":
-            if v_cis_rate is not None:  # a second value never silently wins
-                raise repeated("Invoice", "CISRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_cis_rate = Decimal(text)
-            else:
-                v_cis_rate = read_decimal(text, "Invoice.CISRate")
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Invoice", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Invoice", tag)
-        elif isinstance(tag, str):
-            skipped("Invoice", tag)
+                if k < 30:
+                    if k < 25:
+                        if k < 22:
+                            if k < 21:
+                                # <BrandingThemeID>: a second value never silently wins
+                                if v_branding_theme_id is not None:
+                                    raise repeated("Invoice", "BrandingThemeID")
+                                v_branding_theme_id = child.text or ""
+                            else:
+                                # <Url>: a second value never silently wins
+                                if v_url is not None:
+                                    raise repeated("Invoice", "Url")
+                                v_url = child.text or ""
+                        else:
+                            if k < 23:
+                                # <SentToContact>: a second value never silently wins
+                                if v_sent_to_contact is not None:
+                                    raise repeated("Invoice", "SentToContact")
+                                text = child.text
+                                if text == "true":
+                                    v_sent_to_contact = True
+                                elif text == "false":
+                                    v_sent_to_contact = False
+                                else:
+                                    v_sent_to_contact = read_bool(text, "Invoice.SentToContact")
+                            else:
+                                if k < 24:
+                                    # <ExpectedPaymentDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                    if not child.values() or child.get(_XSI_NIL) != "true":
+                                        try:
+                                            v_expected_payment_date = parse_date(child.text or "")
+                                        except ValueError:
+                                            raise invalid(
+                                                "Xero date",
+                                                "Invoice.ExpectedPaymentDate",
+                                                child.text,
+                                            ) from None
+                                else:
+                                    # <PlannedPaymentDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                    if not child.values() or child.get(_XSI_NIL) != "true":
+                                        try:
+                                            v_planned_payment_date = parse_date(child.text or "")
+                                        except ValueError:
+                                            raise invalid(
+                                                "Xero date",
+                                                "Invoice.PlannedPaymentDate",
+                                                child.text,
+                                            ) from None
+                    else:
+                        if k < 27:
+                            if k < 26:
+                                # <Payments>
+                                # a second list is never joined to the first
+                                if w_payments:
+                                    raise repeated("Invoice", "Payments")
+                                w_payments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Payment":
+                                            i_payments = decode_invoice_payment(item, strict)
+                                            v_payments.append(i_payments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Payments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Payments", item.tag)
+                            else:
+                                # <CreditNotes>
+                                # a second list is never joined to the first
+                                if w_credit_notes:
+                                    raise repeated("Invoice", "CreditNotes")
+                                w_credit_notes = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "CreditNote":
+                                            i_credit_notes = decode_credit_note(item, strict)
+                                            v_credit_notes.append(i_credit_notes)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("CreditNotes", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("CreditNotes", item.tag)
+                        else:
+                            if k < 28:
+                                # <Prepayments>
+                                # a second list is never joined to the first
+                                if w_prepayments:
+                                    raise repeated("Invoice", "Prepayments")
+                                w_prepayments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Prepayment":
+                                            i_prepayments = decode_prepayment(item, strict)
+                                            v_prepayments.append(i_prepayments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Prepayments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Prepayments", item.tag)
+                            else:
+                                if k < 29:
+                                    # <Overpayments>
+                                    # a second list is never joined to the first
+                                    if w_overpayments:
+                                        raise repeated("Invoice", "Overpayments")
+                                    w_overpayments = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Overpayment":
+                                                i_overpayments = decode_overpayment(item, strict)
+                                                v_overpayments.append(i_overpayments)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Overpayments", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Overpayments", item.tag)
+                                else:
+                                    # <AmountDue>: a second value never silently wins
+                                    if v_amount_due is not None:
+                                        raise repeated("Invoice", "AmountDue")
+                                    text = child.text
+                                    if (
+                                        text is not None
+                                        and len(text) <= 28
+                                        and not text.strip("0123456789.-")
+                                    ):
+                                        try:
+                                            v_amount_due = exact_decimal(text)
+                                        except ArithmeticError:
+                                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                            v_amount_due = read_decimal(text, "Invoice.AmountDue")
+                                    else:
+                                        v_amount_due = read_decimal(text, "Invoice.AmountDue")
+                else:
+                    if k < 35:
+                        if k < 32:
+                            if k < 31:
+                                # <AmountPaid>: a second value never silently wins
+                                if v_amount_paid is not None:
+                                    raise repeated("Invoice", "AmountPaid")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_amount_paid = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
+                                else:
+                                    v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
+                            else:
+                                # <AmountCredited>: a second value never silently wins
+                                if v_amount_credited is not None:
+                                    raise repeated("Invoice", "AmountCredited")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_amount_credited = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_amount_credited = read_decimal(
+                                            text, "Invoice.AmountCredited"
+                                        )
+                                else:
+                                    v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
+                        else:
+                            if k < 33:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("Invoice", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(text, "Invoice.HasAttachments")
+                            else:
+                                if k < 34:
+                                    # <IsDiscounted>: a second value never silently wins
+                                    if v_is_discounted is not None:
+                                        raise repeated("Invoice", "IsDiscounted")
+                                    text = child.text
+                                    if text == "true":
+                                        v_is_discounted = True
+                                    elif text == "false":
+                                        v_is_discounted = False
+                                    else:
+                                        v_is_discounted = read_bool(text, "Invoice.IsDiscounted")
+                                else:
+                                    # <HasErrors>: a second value never silently wins
+                                    if v_has_errors is not None:
+                                        raise repeated("Invoice", "HasErrors")
+                                    text = child.text
+                                    if text == "true":
+                                        v_has_errors = True
+                                    elif text == "false":
+                                        v_has_errors = False
+                                    else:
+                                        v_has_errors = read_bool(text, "Invoice.HasErrors")
+                    else:
+                        if k < 37:
+                            if k < 36:
+                                # <RepeatingInvoiceID>: a second value never silently wins
+                                if v_repeating_invoice_id is not None:
+                                    raise repeated("Invoice", "RepeatingInvoiceID")
+                                v_repeating_invoice_id = child.text or ""
+                            else:
+                                # <InvoiceAddresses>
+                                # a second list is never joined to the first
+                                if w_invoice_addresses:
+                                    raise repeated("Invoice", "InvoiceAddresses")
+                                w_invoice_addresses = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "InvoiceAddress":
+                                            i_invoice_addresses = decode_invoice_address(
+                                                item, strict
+                                            )
+                                            v_invoice_addresses.append(i_invoice_addresses)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("InvoiceAddresses", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("InvoiceAddresses", item.tag)
+                        else:
+                            if k < 38:
+                                # <CISDeduction>: a second value never silently wins
+                                if v_cis_deduction is not None:
+                                    raise repeated("Invoice", "CISDeduction")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_cis_deduction = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_cis_deduction = read_decimal(text, "Invoice.CISDeduction")
+                                else:
+                                    v_cis_deduction = read_decimal(text, "Invoice.CISDeduction")
+                            else:
+                                if k < 39:
+                                    # <CISRate>: a second value never silently wins
+                                    if v_cis_rate is not None:
+                                        raise repeated("Invoice", "CISRate")
+                                    text = child.text
+                                    if (
+                                        text is not None
+                                        and len(text) <= 28
+                                        and not text.strip("0123456789.-")
+                                    ):
+                                        try:
+                                            v_cis_rate = exact_decimal(text)
+                                        except ArithmeticError:
+                                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                            v_cis_rate = read_decimal(text, "Invoice.CISRate")
+                                    else:
+                                        v_cis_rate = read_decimal(text, "Invoice.CISRate")
+                                else:
+                                    # <Attachments>
+                                    # a second list is never joined to the first
+                                    if w_attachments:
+                                        raise repeated("Invoice", "Attachments")
+                                    w_attachments = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Attachment":
+                                                i_attachments = decode_attachment(item, strict)
+                                                v_attachments.append(i_attachments)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Attachments", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Attachments", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -42,6 +42,20 @@ __all__ = [
 _E_InvoiceAddressType = enum_table(InvoiceAddressType)
 
 
+_K_invoice_address = {
+    "InvoiceAddressType": 0,
+    "AddressLine1": 1,
+    "AddressLine2": 2,
+    "AddressLine3": 3,
+    "AddressLine4": 4,
+    "City": 5,
+    "Region": 6,
+    "PostalCode": 7,
+    "Country": 8,
+}
+"""Child tag of ``<InvoiceAddress>`` -> its branch in :func:`decode_invoice_address`."""
+
+
 def decode_invoice_address(el: etree._Element, strict: bool = False) -> InvoiceAddress:
     """An element holding a ``InvoiceAddress`` (``<InvoiceAddress>``) -> the dataclass."""
     v_invoice_address_type: Any = None
@@ -55,49 +69,68 @@ def decode_invoice_address(el: etree._Element, strict: bool = False) -> InvoiceA
     v_country: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "InvoiceAddressType":
-            if v_invoice_address_type is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "InvoiceAddressType")
-            text = child.text
-            v_invoice_address_type = _E_InvoiceAddressType.get(text)
-            if v_invoice_address_type is None:
-                v_invoice_address_type = read_enum(_E_InvoiceAddressType, text)
-        elif tag == "AddressLine1":
-            if v_address_line1 is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "AddressLine1")
-            v_address_line1 = child.text or ""
-        elif tag == "AddressLine2":
-            if v_address_line2 is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "AddressLine2")
-            v_address_line2 = child.text or ""
-        elif tag == "AddressLine3":
-            if v_address_line3 is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "AddressLine3")
-            v_address_line3 = child.text or ""
-        elif tag == "AddressLine4":
-            if v_address_line4 is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "AddressLine4")
-            v_address_line4 = child.text or ""
-        elif tag == "City":
-            if v_city is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "City")
-            v_city = child.text or ""
-        elif tag == "Region":
-            if v_region is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "Region")
-            v_region = child.text or ""
-        elif tag == "PostalCode":
-            if v_postal_code is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "PostalCode")
-            v_postal_code = child.text or ""
-        elif tag == "Country":
-            if v_country is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "Country")
-            v_country = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("InvoiceAddress", tag)
-        elif isinstance(tag, str):
-            skipped("InvoiceAddress", tag)
+        k = _K_invoice_address.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("InvoiceAddress", tag)
+            elif isinstance(tag, str):
+                skipped("InvoiceAddress", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <InvoiceAddressType>: a second value never silently wins
+                        if v_invoice_address_type is not None:
+                            raise repeated("InvoiceAddress", "InvoiceAddressType")
+                        text = child.text
+                        v_invoice_address_type = _E_InvoiceAddressType.get(text)
+                        if v_invoice_address_type is None:
+                            v_invoice_address_type = read_enum(_E_InvoiceAddressType, text)
+                    else:
+                        # <AddressLine1>: a second value never silently wins
+                        if v_address_line1 is not None:
+                            raise repeated("InvoiceAddress", "AddressLine1")
+                        v_address_line1 = child.text or ""
+                else:
+                    if k < 3:
+                        # <AddressLine2>: a second value never silently wins
+                        if v_address_line2 is not None:
+                            raise repeated("InvoiceAddress", "AddressLine2")
+                        v_address_line2 = child.text or ""
+                    else:
+                        # <AddressLine3>: a second value never silently wins
+                        if v_address_line3 is not None:
+                            raise repeated("InvoiceAddress", "AddressLine3")
+                        v_address_line3 = child.text or ""
+            else:
+                if k < 6:
+                    if k < 5:
+                        # <AddressLine4>: a second value never silently wins
+                        if v_address_line4 is not None:
+                            raise repeated("InvoiceAddress", "AddressLine4")
+                        v_address_line4 = child.text or ""
+                    else:
+                        # <City>: a second value never silently wins
+                        if v_city is not None:
+                            raise repeated("InvoiceAddress", "City")
+                        v_city = child.text or ""
+                else:
+                    if k < 7:
+                        # <Region>: a second value never silently wins
+                        if v_region is not None:
+                            raise repeated("InvoiceAddress", "Region")
+                        v_region = child.text or ""
+                    else:
+                        if k < 8:
+                            # <PostalCode>: a second value never silently wins
+                            if v_postal_code is not None:
+                                raise repeated("InvoiceAddress", "PostalCode")
+                            v_postal_code = child.text or ""
+                        else:
+                            # <Country>: a second value never silently wins
+                            if v_country is not None:
+                                raise repeated("InvoiceAddress", "Country")
+                            v_country = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

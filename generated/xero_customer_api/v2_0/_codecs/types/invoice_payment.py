@@ -23,9 +23,9 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     bool_text,
     decimal_text,
+    exact_decimal,
     invalid,
     parse_date,
-    plain_decimal,
     read_bool,
     read_decimal,
     repeated,
@@ -47,6 +47,18 @@ __all__ = [
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
 
+_K_invoice_payment = {
+    "PaymentID": 0,
+    "Date": 1,
+    "Amount": 2,
+    "Reference": 3,
+    "CurrencyRate": 4,
+    "HasAccount": 5,
+    "HasValidationErrors": 6,
+}
+"""Child tag of ``<InvoicePayment>`` -> its branch in :func:`decode_invoice_payment`."""
+
+
 def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoicePayment:
     """An element holding a ``InvoicePayment`` (``<InvoicePayment>``) -> the dataclass."""
     v_payment_id: str | None = None
@@ -58,61 +70,87 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
     v_has_validation_errors: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "PaymentID":
-            if v_payment_id is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "PaymentID")
-            v_payment_id = child.text or ""
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "InvoicePayment.Date", child.text) from None
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_invoice_payment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("InvoicePayment", tag)
+            elif isinstance(tag, str):
+                skipped("InvoicePayment", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <PaymentID>: a second value never silently wins
+                    if v_payment_id is not None:
+                        raise repeated("InvoicePayment", "PaymentID")
+                    v_payment_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero date", "InvoicePayment.Date", child.text
+                                ) from None
+                    else:
+                        # <Amount>: a second value never silently wins
+                        if v_amount is not None:
+                            raise repeated("InvoicePayment", "Amount")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_amount = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_amount = read_decimal(text, "InvoicePayment.Amount")
+                        else:
+                            v_amount = read_decimal(text, "InvoicePayment.Amount")
             else:
-                v_amount = read_decimal(text, "InvoicePayment.Amount")
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "Reference")
-            v_reference = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "InvoicePayment.CurrencyRate")
-        elif tag == "HasAccount":
-            if v_has_account is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "HasAccount")
-            text = child.text
-            if text == "true":
-                v_has_account = True
-            elif text == "false":
-                v_has_account = False
-            else:
-                v_has_account = read_bool(text, "InvoicePayment.HasAccount")
-        elif tag == "HasValidationErrors":
-            if v_has_validation_errors is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "HasValidationErrors")
-            text = child.text
-            if text == "true":
-                v_has_validation_errors = True
-            elif text == "false":
-                v_has_validation_errors = False
-            else:
-                v_has_validation_errors = read_bool(text, "InvoicePayment.HasValidationErrors")
-        elif strict and isinstance(tag, str):
-            raise unknown("InvoicePayment", tag)
-        elif isinstance(tag, str):
-            skipped("InvoicePayment", tag)
+                if k < 5:
+                    if k < 4:
+                        # <Reference>: a second value never silently wins
+                        if v_reference is not None:
+                            raise repeated("InvoicePayment", "Reference")
+                        v_reference = child.text or ""
+                    else:
+                        # <CurrencyRate>: a second value never silently wins
+                        if v_currency_rate is not None:
+                            raise repeated("InvoicePayment", "CurrencyRate")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_currency_rate = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_currency_rate = read_decimal(text, "InvoicePayment.CurrencyRate")
+                        else:
+                            v_currency_rate = read_decimal(text, "InvoicePayment.CurrencyRate")
+                else:
+                    if k < 6:
+                        # <HasAccount>: a second value never silently wins
+                        if v_has_account is not None:
+                            raise repeated("InvoicePayment", "HasAccount")
+                        text = child.text
+                        if text == "true":
+                            v_has_account = True
+                        elif text == "false":
+                            v_has_account = False
+                        else:
+                            v_has_account = read_bool(text, "InvoicePayment.HasAccount")
+                    else:
+                        # <HasValidationErrors>: a second value never silently wins
+                        if v_has_validation_errors is not None:
+                            raise repeated("InvoicePayment", "HasValidationErrors")
+                        text = child.text
+                        if text == "true":
+                            v_has_validation_errors = True
+                        elif text == "false":
+                            v_has_validation_errors = False
+                        else:
+                            v_has_validation_errors = read_bool(
+                                text, "InvoicePayment.HasValidationErrors"
+                            )
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -36,13 +36,26 @@ __all__ = [
 ]
 
 
+_K_invoice_reminder = {
+    "Enabled": 0,
+}
+"""Child tag of ``<InvoiceReminder>`` -> its branch in :func:`decode_invoice_reminder`."""
+
+
 def decode_invoice_reminder(el: etree._Element, strict: bool = False) -> InvoiceReminder:
     """An element holding a ``InvoiceReminder`` (``<InvoiceReminder>``) -> the dataclass."""
     v_enabled: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "Enabled":
-            if v_enabled is not None:  # a second value never silently wins
+        k = _K_invoice_reminder.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("InvoiceReminder", tag)
+            elif isinstance(tag, str):
+                skipped("InvoiceReminder", tag)
+        else:
+            # <Enabled>: a second value never silently wins
+            if v_enabled is not None:
                 raise repeated("InvoiceReminder", "Enabled")
             text = child.text
             if text == "true":
@@ -51,10 +64,6 @@ def decode_invoice_reminder(el: etree._Element, strict: bool = False) -> Invoice
                 v_enabled = False
             else:
                 v_enabled = read_bool(text, "InvoiceReminder.Enabled")
-        elif strict and isinstance(tag, str):
-            raise unknown("InvoiceReminder", tag)
-        elif isinstance(tag, str):
-            skipped("InvoiceReminder", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

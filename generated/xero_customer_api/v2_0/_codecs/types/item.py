@@ -26,9 +26,9 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -71,6 +71,27 @@ _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_item = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "ItemID": 2,
+    "Code": 3,
+    "Name": 4,
+    "Description": 5,
+    "PurchaseDescription": 6,
+    "IsSold": 7,
+    "IsPurchased": 8,
+    "PurchaseDetails": 9,
+    "SalesDetails": 10,
+    "InventoryAssetAccountCode": 11,
+    "IsTrackedAsInventory": 12,
+    "TotalCostPool": 13,
+    "QuantityOnHand": 14,
+    "UpdatedDateUTC": 15,
+}
+"""Child tag of ``<Item>`` -> its branch in :func:`decode_item`."""
+
+
 def decode_item(el: etree._Element, strict: bool = False) -> Item:
     """An element holding a ``Item`` (``<Item>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -99,121 +120,179 @@ def decode_item(el: etree._Element, strict: bool = False) -> Item:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Item", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Item", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "ItemID":
-            if v_item_id is not None:  # a second value never silently wins
-                raise repeated("Item", "ItemID")
-            v_item_id = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("Item", "Code")
-            v_code = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Item", "Name")
-            v_name = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Item", "Description")
-            v_description = child.text or ""
-        elif tag == "PurchaseDescription":
-            if v_purchase_description is not None:  # a second value never silently wins
-                raise repeated("Item", "PurchaseDescription")
-            v_purchase_description = child.text or ""
-        elif tag == "IsSold":
-            if v_is_sold is not None:  # a second value never silently wins
-                raise repeated("Item", "IsSold")
-            text = child.text
-            if text == "true":
-                v_is_sold = True
-            elif text == "false":
-                v_is_sold = False
+        k = _K_item.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Item", tag)
+            elif isinstance(tag, str):
+                skipped("Item", tag)
+        else:
+            if k < 8:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Item", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Item", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <ItemID>: a second value never silently wins
+                            if v_item_id is not None:
+                                raise repeated("Item", "ItemID")
+                            v_item_id = child.text or ""
+                        else:
+                            # <Code>: a second value never silently wins
+                            if v_code is not None:
+                                raise repeated("Item", "Code")
+                            v_code = child.text or ""
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <Name>: a second value never silently wins
+                            if v_name is not None:
+                                raise repeated("Item", "Name")
+                            v_name = child.text or ""
+                        else:
+                            # <Description>: a second value never silently wins
+                            if v_description is not None:
+                                raise repeated("Item", "Description")
+                            v_description = child.text or ""
+                    else:
+                        if k < 7:
+                            # <PurchaseDescription>: a second value never silently wins
+                            if v_purchase_description is not None:
+                                raise repeated("Item", "PurchaseDescription")
+                            v_purchase_description = child.text or ""
+                        else:
+                            # <IsSold>: a second value never silently wins
+                            if v_is_sold is not None:
+                                raise repeated("Item", "IsSold")
+                            text = child.text
+                            if text == "true":
+                                v_is_sold = True
+                            elif text == "false":
+                                v_is_sold = False
+                            else:
+                                v_is_sold = read_bool(text, "Item.IsSold")
             else:
-                v_is_sold = read_bool(text, "Item.IsSold")
-        elif tag == "IsPurchased":
-            if v_is_purchased is not None:  # a second value never silently wins
-                raise repeated("Item", "IsPurchased")
-            text = child.text
-            if text == "true":
-                v_is_purchased = True
-            elif text == "false":
-                v_is_purchased = False
-            else:
-                v_is_purchased = read_bool(text, "Item.IsPurchased")
-        elif tag == "PurchaseDetails":
-            if v_purchase_details is not None:  # a second value never silently wins
-                raise repeated("Item", "PurchaseDetails")
-            v_purchase_details = decode_item_price_details(child, strict)
-        elif tag == "SalesDetails":
-            if v_sales_details is not None:  # a second value never silently wins
-                raise repeated("Item", "SalesDetails")
-            v_sales_details = decode_item_price_details(child, strict)
-        elif tag == "InventoryAssetAccountCode":
-            if v_inventory_asset_account_code is not None:  # a second value never silently wins
-                raise repeated("Item", "InventoryAssetAccountCode")
-            v_inventory_asset_account_code = child.text or ""
-        elif tag == "IsTrackedAsInventory":
-            if v_is_tracked_as_inventory is not None:  # a second value never silently wins
-                raise repeated("Item", "IsTrackedAsInventory")
-            text = child.text
-            if text == "true":
-                v_is_tracked_as_inventory = True
-            elif text == "false":
-                v_is_tracked_as_inventory = False
-            else:
-                v_is_tracked_as_inventory = read_bool(text, "Item.IsTrackedAsInventory")
-        elif tag == "TotalCostPool":
-            if v_total_cost_pool is not None:  # a second value never silently wins
-                raise repeated("Item", "TotalCostPool")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_cost_pool = Decimal(text)
-            else:
-                v_total_cost_pool = read_decimal(text, "Item.TotalCostPool")
-        elif tag == "QuantityOnHand":
-            if v_quantity_on_hand is not None:  # a second value never silently wins
-                raise repeated("Item", "QuantityOnHand")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_quantity_on_hand = Decimal(text)
-            else:
-                v_quantity_on_hand = read_decimal(text, "Item.QuantityOnHand")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid("Xero UTC timestamp", "Item.UpdatedDateUTC", child.text) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Item", tag)
-        elif isinstance(tag, str):
-            skipped("Item", tag)
+                if k < 12:
+                    if k < 10:
+                        if k < 9:
+                            # <IsPurchased>: a second value never silently wins
+                            if v_is_purchased is not None:
+                                raise repeated("Item", "IsPurchased")
+                            text = child.text
+                            if text == "true":
+                                v_is_purchased = True
+                            elif text == "false":
+                                v_is_purchased = False
+                            else:
+                                v_is_purchased = read_bool(text, "Item.IsPurchased")
+                        else:
+                            # <PurchaseDetails>: a second value never silently wins
+                            if v_purchase_details is not None:
+                                raise repeated("Item", "PurchaseDetails")
+                            v_purchase_details = decode_item_price_details(child, strict)
+                    else:
+                        if k < 11:
+                            # <SalesDetails>: a second value never silently wins
+                            if v_sales_details is not None:
+                                raise repeated("Item", "SalesDetails")
+                            v_sales_details = decode_item_price_details(child, strict)
+                        else:
+                            # <InventoryAssetAccountCode>: a second value never silently wins
+                            if v_inventory_asset_account_code is not None:
+                                raise repeated("Item", "InventoryAssetAccountCode")
+                            v_inventory_asset_account_code = child.text or ""
+                else:
+                    if k < 14:
+                        if k < 13:
+                            # <IsTrackedAsInventory>: a second value never silently wins
+                            if v_is_tracked_as_inventory is not None:
+                                raise repeated("Item", "IsTrackedAsInventory")
+                            text = child.text
+                            if text == "true":
+                                v_is_tracked_as_inventory = True
+                            elif text == "false":
+                                v_is_tracked_as_inventory = False
+                            else:
+                                v_is_tracked_as_inventory = read_bool(
+                                    text, "Item.IsTrackedAsInventory"
+                                )
+                        else:
+                            # <TotalCostPool>: a second value never silently wins
+                            if v_total_cost_pool is not None:
+                                raise repeated("Item", "TotalCostPool")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_cost_pool = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_cost_pool = read_decimal(text, "Item.TotalCostPool")
+                            else:
+                                v_total_cost_pool = read_decimal(text, "Item.TotalCostPool")
+                    else:
+                        if k < 15:
+                            # <QuantityOnHand>: a second value never silently wins
+                            if v_quantity_on_hand is not None:
+                                raise repeated("Item", "QuantityOnHand")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_quantity_on_hand = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_quantity_on_hand = read_decimal(text, "Item.QuantityOnHand")
+                            else:
+                                v_quantity_on_hand = read_decimal(text, "Item.QuantityOnHand")
+                        else:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp", "Item.UpdatedDateUTC", child.text
+                                    ) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

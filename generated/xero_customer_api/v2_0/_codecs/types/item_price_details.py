@@ -21,7 +21,7 @@ from lxml.etree import SubElement
 
 from ...._runtime._codec import (
     decimal_text,
-    plain_decimal,
+    exact_decimal,
     read_decimal,
     repeated,
     skipped,
@@ -40,6 +40,15 @@ __all__ = [
 ]
 
 
+_K_item_price_details = {
+    "UnitPrice": 0,
+    "AccountCode": 1,
+    "COGSAccountCode": 2,
+    "TaxType": 3,
+}
+"""Child tag of ``<ItemPriceDetails>`` -> its branch in :func:`decode_item_price_details`."""
+
+
 def decode_item_price_details(el: etree._Element, strict: bool = False) -> ItemPriceDetails:
     """An element holding a ``ItemPriceDetails`` (``<ItemPriceDetails>``) -> the dataclass."""
     v_unit_price: Decimal | None = None
@@ -48,30 +57,43 @@ def decode_item_price_details(el: etree._Element, strict: bool = False) -> ItemP
     v_tax_type: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "UnitPrice":
-            if v_unit_price is not None:  # a second value never silently wins
-                raise repeated("ItemPriceDetails", "UnitPrice")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_unit_price = Decimal(text)
+        k = _K_item_price_details.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ItemPriceDetails", tag)
+            elif isinstance(tag, str):
+                skipped("ItemPriceDetails", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <UnitPrice>: a second value never silently wins
+                    if v_unit_price is not None:
+                        raise repeated("ItemPriceDetails", "UnitPrice")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_unit_price = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_unit_price = read_decimal(text, "ItemPriceDetails.UnitPrice")
+                    else:
+                        v_unit_price = read_decimal(text, "ItemPriceDetails.UnitPrice")
+                else:
+                    # <AccountCode>: a second value never silently wins
+                    if v_account_code is not None:
+                        raise repeated("ItemPriceDetails", "AccountCode")
+                    v_account_code = child.text or ""
             else:
-                v_unit_price = read_decimal(text, "ItemPriceDetails.UnitPrice")
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("ItemPriceDetails", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "COGSAccountCode":
-            if v_cogs_account_code is not None:  # a second value never silently wins
-                raise repeated("ItemPriceDetails", "COGSAccountCode")
-            v_cogs_account_code = child.text or ""
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("ItemPriceDetails", "TaxType")
-            v_tax_type = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ItemPriceDetails", tag)
-        elif isinstance(tag, str):
-            skipped("ItemPriceDetails", tag)
+                if k < 3:
+                    # <COGSAccountCode>: a second value never silently wins
+                    if v_cogs_account_code is not None:
+                        raise repeated("ItemPriceDetails", "COGSAccountCode")
+                    v_cogs_account_code = child.text or ""
+                else:
+                    # <TaxType>: a second value never silently wins
+                    if v_tax_type is not None:
+                        raise repeated("ItemPriceDetails", "TaxType")
+                    v_tax_type = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

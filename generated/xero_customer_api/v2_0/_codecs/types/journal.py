@@ -68,6 +68,21 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_JournalSourceType = enum_table(JournalSourceType)
 
 
+_K_journal = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "JournalID": 2,
+    "JournalDate": 3,
+    "JournalNumber": 4,
+    "CreatedDateUTC": 5,
+    "Reference": 6,
+    "SourceID": 7,
+    "SourceType": 8,
+    "JournalLines": 9,
+}
+"""Child tag of ``<Journal>`` -> its branch in :func:`decode_journal`."""
+
+
 def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
     """An element holding a ``Journal`` (``<Journal>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -91,88 +106,117 @@ def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Journal", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Journal", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "JournalID":
-            if v_journal_id is not None:  # a second value never silently wins
-                raise repeated("Journal", "JournalID")
-            v_journal_id = child.text or ""
-        elif tag == "JournalDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_journal_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Journal.JournalDate", child.text) from None
-        elif tag == "JournalNumber":
-            if v_journal_number is not None:  # a second value never silently wins
-                raise repeated("Journal", "JournalNumber")
-            v_journal_number = read_int(child.text, "Journal.JournalNumber")
-        elif tag == "CreatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_created_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Journal.CreatedDateUTC", child.text
-                    ) from None
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Journal", "Reference")
-            v_reference = child.text or ""
-        elif tag == "SourceID":
-            if v_source_id is not None:  # a second value never silently wins
-                raise repeated("Journal", "SourceID")
-            v_source_id = child.text or ""
-        elif tag == "SourceType":
-            if v_source_type is not None:  # a second value never silently wins
-                raise repeated("Journal", "SourceType")
-            text = child.text
-            v_source_type = _E_JournalSourceType.get(text)
-            if v_source_type is None:
-                v_source_type = read_enum(_E_JournalSourceType, text)
-        elif tag == "JournalLines":
-            if w_journal_lines:  # a second list is never joined to the first
-                raise repeated("Journal", "JournalLines")
-            w_journal_lines = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "JournalLine":
-                        i_journal_lines = decode_journal_line(item, strict)
-                        v_journal_lines.append(i_journal_lines)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("JournalLines", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("JournalLines", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Journal", tag)
-        elif isinstance(tag, str):
-            skipped("Journal", tag)
+        k = _K_journal.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Journal", tag)
+            elif isinstance(tag, str):
+                skipped("Journal", tag)
+        else:
+            if k < 5:
+                if k < 2:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("Journal", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("Journal", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                else:
+                    if k < 3:
+                        # <JournalID>: a second value never silently wins
+                        if v_journal_id is not None:
+                            raise repeated("Journal", "JournalID")
+                        v_journal_id = child.text or ""
+                    else:
+                        if k < 4:
+                            # <JournalDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_journal_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "Journal.JournalDate", child.text
+                                    ) from None
+                        else:
+                            # <JournalNumber>: a second value never silently wins
+                            if v_journal_number is not None:
+                                raise repeated("Journal", "JournalNumber")
+                            v_journal_number = read_int(child.text, "Journal.JournalNumber")
+            else:
+                if k < 7:
+                    if k < 6:
+                        # <CreatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_created_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "Journal.CreatedDateUTC", child.text
+                                ) from None
+                    else:
+                        # <Reference>: a second value never silently wins
+                        if v_reference is not None:
+                            raise repeated("Journal", "Reference")
+                        v_reference = child.text or ""
+                else:
+                    if k < 8:
+                        # <SourceID>: a second value never silently wins
+                        if v_source_id is not None:
+                            raise repeated("Journal", "SourceID")
+                        v_source_id = child.text or ""
+                    else:
+                        if k < 9:
+                            # <SourceType>: a second value never silently wins
+                            if v_source_type is not None:
+                                raise repeated("Journal", "SourceType")
+                            text = child.text
+                            v_source_type = _E_JournalSourceType.get(text)
+                            if v_source_type is None:
+                                v_source_type = read_enum(_E_JournalSourceType, text)
+                        else:
+                            # <JournalLines>
+                            # a second list is never joined to the first
+                            if w_journal_lines:
+                                raise repeated("Journal", "JournalLines")
+                            w_journal_lines = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "JournalLine":
+                                        i_journal_lines = decode_journal_line(item, strict)
+                                        v_journal_lines.append(i_journal_lines)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("JournalLines", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("JournalLines", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -24,7 +24,7 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
-    plain_decimal,
+    exact_decimal,
     read_decimal,
     read_enum,
     repeated,
@@ -63,6 +63,25 @@ _E_AccountType = enum_table(AccountType)
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_journal_line = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "JournalLineID": 2,
+    "AccountID": 3,
+    "AccountCode": 4,
+    "AccountType": 5,
+    "AccountName": 6,
+    "Description": 7,
+    "NetAmount": 8,
+    "GrossAmount": 9,
+    "TaxAmount": 10,
+    "TaxType": 11,
+    "TaxName": 12,
+    "TrackingCategories": 13,
+}
+"""Child tag of ``<JournalLine>`` -> its branch in :func:`decode_journal_line`."""
+
+
 def decode_journal_line(el: etree._Element, strict: bool = False) -> JournalLine:
     """An element holding a ``JournalLine`` (``<JournalLine>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -90,108 +109,171 @@ def decode_journal_line(el: etree._Element, strict: bool = False) -> JournalLine
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("JournalLine", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("JournalLine", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "JournalLineID":
-            if v_journal_line_id is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "JournalLineID")
-            v_journal_line_id = child.text or ""
-        elif tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "AccountType":
-            if v_account_type is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "AccountType")
-            text = child.text
-            v_account_type = _E_AccountType.get(text)
-            if v_account_type is None:
-                v_account_type = read_enum(_E_AccountType, text)
-        elif tag == "AccountName":
-            if v_account_name is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "AccountName")
-            v_account_name = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "Description")
-            v_description = child.text or ""
-        elif tag == "NetAmount":
-            if v_net_amount is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "NetAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_net_amount = Decimal(text)
+        k = _K_journal_line.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("JournalLine", tag)
+            elif isinstance(tag, str):
+                skipped("JournalLine", tag)
+        else:
+            if k < 7:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("JournalLine", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("JournalLine", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <JournalLineID>: a second value never silently wins
+                            if v_journal_line_id is not None:
+                                raise repeated("JournalLine", "JournalLineID")
+                            v_journal_line_id = child.text or ""
+                else:
+                    if k < 5:
+                        if k < 4:
+                            # <AccountID>: a second value never silently wins
+                            if v_account_id is not None:
+                                raise repeated("JournalLine", "AccountID")
+                            v_account_id = child.text or ""
+                        else:
+                            # <AccountCode>: a second value never silently wins
+                            if v_account_code is not None:
+                                raise repeated("JournalLine", "AccountCode")
+                            v_account_code = child.text or ""
+                    else:
+                        if k < 6:
+                            # <AccountType>: a second value never silently wins
+                            if v_account_type is not None:
+                                raise repeated("JournalLine", "AccountType")
+                            text = child.text
+                            v_account_type = _E_AccountType.get(text)
+                            if v_account_type is None:
+                                v_account_type = read_enum(_E_AccountType, text)
+                        else:
+                            # <AccountName>: a second value never silently wins
+                            if v_account_name is not None:
+                                raise repeated("JournalLine", "AccountName")
+                            v_account_name = child.text or ""
             else:
-                v_net_amount = read_decimal(text, "JournalLine.NetAmount")
-        elif tag == "GrossAmount":
-            if v_gross_amount is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "GrossAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_gross_amount = Decimal(text)
-            else:
-                v_gross_amount = read_decimal(text, "JournalLine.GrossAmount")
-        elif tag == "TaxAmount":
-            if v_tax_amount is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "TaxAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_tax_amount = Decimal(text)
-            else:
-                v_tax_amount = read_decimal(text, "JournalLine.TaxAmount")
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "TaxName":
-            if v_tax_name is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "TaxName")
-            v_tax_name = child.text or ""
-        elif tag == "TrackingCategories":
-            if w_tracking_categories:  # a second list is never joined to the first
-                raise repeated("JournalLine", "TrackingCategories")
-            w_tracking_categories = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking_categories = decode_line_item_tracking(item, strict)
-                        v_tracking_categories.append(i_tracking_categories)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("TrackingCategories", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("TrackingCategories", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("JournalLine", tag)
-        elif isinstance(tag, str):
-            skipped("JournalLine", tag)
+                if k < 10:
+                    if k < 8:
+                        # <Description>: a second value never silently wins
+                        if v_description is not None:
+                            raise repeated("JournalLine", "Description")
+                        v_description = child.text or ""
+                    else:
+                        if k < 9:
+                            # <NetAmount>: a second value never silently wins
+                            if v_net_amount is not None:
+                                raise repeated("JournalLine", "NetAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_net_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_net_amount = read_decimal(text, "JournalLine.NetAmount")
+                            else:
+                                v_net_amount = read_decimal(text, "JournalLine.NetAmount")
+                        else:
+                            # <GrossAmount>: a second value never silently wins
+                            if v_gross_amount is not None:
+                                raise repeated("JournalLine", "GrossAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_gross_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_gross_amount = read_decimal(text, "JournalLine.GrossAmount")
+                            else:
+                                v_gross_amount = read_decimal(text, "JournalLine.GrossAmount")
+                else:
+                    if k < 12:
+                        if k < 11:
+                            # <TaxAmount>: a second value never silently wins
+                            if v_tax_amount is not None:
+                                raise repeated("JournalLine", "TaxAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_tax_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_tax_amount = read_decimal(text, "JournalLine.TaxAmount")
+                            else:
+                                v_tax_amount = read_decimal(text, "JournalLine.TaxAmount")
+                        else:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("JournalLine", "TaxType")
+                            v_tax_type = child.text or ""
+                    else:
+                        if k < 13:
+                            # <TaxName>: a second value never silently wins
+                            if v_tax_name is not None:
+                                raise repeated("JournalLine", "TaxName")
+                            v_tax_name = child.text or ""
+                        else:
+                            # <TrackingCategories>
+                            # a second list is never joined to the first
+                            if w_tracking_categories:
+                                raise repeated("JournalLine", "TrackingCategories")
+                            w_tracking_categories = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "TrackingCategory":
+                                        i_tracking_categories = decode_line_item_tracking(
+                                            item, strict
+                                        )
+                                        v_tracking_categories.append(i_tracking_categories)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("TrackingCategories", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("TrackingCategories", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

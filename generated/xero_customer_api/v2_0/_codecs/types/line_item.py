@@ -24,7 +24,7 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
-    plain_decimal,
+    exact_decimal,
     read_decimal,
     read_enum,
     repeated,
@@ -70,6 +70,28 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_Taxability = enum_table(Taxability)
 
 
+_K_line_item = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "LineItemID": 2,
+    "ItemCode": 3,
+    "Description": 4,
+    "Quantity": 5,
+    "UnitAmount": 6,
+    "AccountCode": 7,
+    "TaxType": 8,
+    "TaxAmount": 9,
+    "LineAmount": 10,
+    "Tracking": 11,
+    "DiscountRate": 12,
+    "DiscountAmount": 13,
+    "AccountID": 14,
+    "Taxability": 15,
+    "Item": 16,
+}
+"""Child tag of ``<LineItem>`` -> its branch in :func:`decode_line_item`."""
+
+
 def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     """An element holding a ``LineItem`` (``<LineItem>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -100,132 +122,225 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("LineItem", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("LineItem", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "LineItemID":
-            if v_line_item_id is not None:  # a second value never silently wins
-                raise repeated("LineItem", "LineItemID")
-            v_line_item_id = child.text or ""
-        elif tag == "ItemCode":
-            if v_item_code is not None:  # a second value never silently wins
-                raise repeated("LineItem", "ItemCode")
-            v_item_code = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Description")
-            v_description = child.text or ""
-        elif tag == "Quantity":
-            if v_quantity is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Quantity")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_quantity = Decimal(text)
+        k = _K_line_item.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LineItem", tag)
+            elif isinstance(tag, str):
+                skipped("LineItem", tag)
+        else:
+            if k < 8:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("LineItem", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("LineItem", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <LineItemID>: a second value never silently wins
+                            if v_line_item_id is not None:
+                                raise repeated("LineItem", "LineItemID")
+                            v_line_item_id = child.text or ""
+                        else:
+                            # <ItemCode>: a second value never silently wins
+                            if v_item_code is not None:
+                                raise repeated("LineItem", "ItemCode")
+                            v_item_code = child.text or ""
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <Description>: a second value never silently wins
+                            if v_description is not None:
+                                raise repeated("LineItem", "Description")
+                            v_description = child.text or ""
+                        else:
+                            # <Quantity>: a second value never silently wins
+                            if v_quantity is not None:
+                                raise repeated("LineItem", "Quantity")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_quantity = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_quantity = read_decimal(text, "LineItem.Quantity")
+                            else:
+                                v_quantity = read_decimal(text, "LineItem.Quantity")
+                    else:
+                        if k < 7:
+                            # <UnitAmount>: a second value never silently wins
+                            if v_unit_amount is not None:
+                                raise repeated("LineItem", "UnitAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_unit_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
+                            else:
+                                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
+                        else:
+                            # <AccountCode>: a second value never silently wins
+                            if v_account_code is not None:
+                                raise repeated("LineItem", "AccountCode")
+                            v_account_code = child.text or ""
             else:
-                v_quantity = read_decimal(text, "LineItem.Quantity")
-        elif tag == "UnitAmount":
-            if v_unit_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "UnitAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_unit_amount = Decimal(text)
-            else:
-                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("LineItem", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("LineItem", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "TaxAmount":
-            if v_tax_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "TaxAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_tax_amount = Decimal(text)
-            else:
-                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
-        elif tag == "LineAmount":
-            if v_line_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "LineAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_line_amount = Decimal(text)
-            else:
-                v_line_amount = read_decimal(text, "LineItem.LineAmount")
-        elif tag == "Tracking":
-            if w_tracking:  # a second list is never joined to the first
-                raise repeated("LineItem", "Tracking")
-            w_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_line_item_tracking(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif tag == "DiscountRate":
-            if v_discount_rate is not None:  # a second value never silently wins
-                raise repeated("LineItem", "DiscountRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_discount_rate = Decimal(text)
-            else:
-                v_discount_rate = read_decimal(text, "LineItem.DiscountRate")
-        elif tag == "DiscountAmount":
-            if v_discount_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "DiscountAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_discount_amount = Decimal(text)
-            else:
-                v_discount_amount = read_decimal(text, "LineItem.DiscountAmount")
-        elif tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("LineItem", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "Taxability":
-            if v_taxability is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Taxability")
-            text = child.text
-            v_taxability = _E_Taxability.get(text)
-            if v_taxability is None:
-                v_taxability = read_enum(_E_Taxability, text)
-        elif tag == "Item":
-            if v_item is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Item")
-            v_item = decode_line_item_item(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItem", tag)
-        elif isinstance(tag, str):
-            skipped("LineItem", tag)
+                if k < 12:
+                    if k < 10:
+                        if k < 9:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("LineItem", "TaxType")
+                            v_tax_type = child.text or ""
+                        else:
+                            # <TaxAmount>: a second value never silently wins
+                            if v_tax_amount is not None:
+                                raise repeated("LineItem", "TaxAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_tax_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
+                            else:
+                                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
+                    else:
+                        if k < 11:
+                            # <LineAmount>: a second value never silently wins
+                            if v_line_amount is not None:
+                                raise repeated("LineItem", "LineAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_line_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_line_amount = read_decimal(text, "LineItem.LineAmount")
+                            else:
+                                v_line_amount = read_decimal(text, "LineItem.LineAmount")
+                        else:
+                            # <Tracking>
+                            # a second list is never joined to the first
+                            if w_tracking:
+                                raise repeated("LineItem", "Tracking")
+                            w_tracking = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "TrackingCategory":
+                                        i_tracking = decode_line_item_tracking(item, strict)
+                                        v_tracking.append(i_tracking)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Tracking", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Tracking", item.tag)
+                else:
+                    if k < 14:
+                        if k < 13:
+                            # <DiscountRate>: a second value never silently wins
+                            if v_discount_rate is not None:
+                                raise repeated("LineItem", "DiscountRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_discount_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_discount_rate = read_decimal(text, "LineItem.DiscountRate")
+                            else:
+                                v_discount_rate = read_decimal(text, "LineItem.DiscountRate")
+                        else:
+                            # <DiscountAmount>: a second value never silently wins
+                            if v_discount_amount is not None:
+                                raise repeated("LineItem", "DiscountAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_discount_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_discount_amount = read_decimal(
+                                        text, "LineItem.DiscountAmount"
+                                    )
+                            else:
+                                v_discount_amount = read_decimal(text, "LineItem.DiscountAmount")
+                    else:
+                        if k < 15:
+                            # <AccountID>: a second value never silently wins
+                            if v_account_id is not None:
+                                raise repeated("LineItem", "AccountID")
+                            v_account_id = child.text or ""
+                        else:
+                            if k < 16:
+                                # <Taxability>: a second value never silently wins
+                                if v_taxability is not None:
+                                    raise repeated("LineItem", "Taxability")
+                                text = child.text
+                                v_taxability = _E_Taxability.get(text)
+                                if v_taxability is None:
+                                    v_taxability = read_enum(_E_Taxability, text)
+                            else:
+                                # <Item>: a second value never silently wins
+                                if v_item is not None:
+                                    raise repeated("LineItem", "Item")
+                                v_item = decode_line_item_item(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -34,6 +34,14 @@ __all__ = [
 ]
 
 
+_K_line_item_item = {
+    "ItemID": 0,
+    "Code": 1,
+    "Name": 2,
+}
+"""Child tag of ``<LineItemItem>`` -> its branch in :func:`decode_line_item_item`."""
+
+
 def decode_line_item_item(el: etree._Element, strict: bool = False) -> LineItemItem:
     """An element holding a ``LineItemItem`` (``<LineItemItem>``) -> the dataclass."""
     v_item_id: str | None = None
@@ -41,22 +49,29 @@ def decode_line_item_item(el: etree._Element, strict: bool = False) -> LineItemI
     v_name: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "ItemID":
-            if v_item_id is not None:  # a second value never silently wins
-                raise repeated("LineItemItem", "ItemID")
-            v_item_id = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("LineItemItem", "Code")
-            v_code = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("LineItemItem", "Name")
-            v_name = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItemItem", tag)
-        elif isinstance(tag, str):
-            skipped("LineItemItem", tag)
+        k = _K_line_item_item.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LineItemItem", tag)
+            elif isinstance(tag, str):
+                skipped("LineItemItem", tag)
+        else:
+            if k < 1:
+                # <ItemID>: a second value never silently wins
+                if v_item_id is not None:
+                    raise repeated("LineItemItem", "ItemID")
+                v_item_id = child.text or ""
+            else:
+                if k < 2:
+                    # <Code>: a second value never silently wins
+                    if v_code is not None:
+                        raise repeated("LineItemItem", "Code")
+                    v_code = child.text or ""
+                else:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("LineItemItem", "Name")
+                    v_name = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -35,6 +35,15 @@ __all__ = [
 ]
 
 
+_K_line_item_tracking = {
+    "TrackingCategoryID": 0,
+    "TrackingOptionID": 1,
+    "Name": 2,
+    "Option": 3,
+}
+"""Child tag of ``<LineItemTracking>`` -> its branch in :func:`decode_line_item_tracking`."""
+
+
 def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineItemTracking:
     """An element holding a ``LineItemTracking`` (``<LineItemTracking>``) -> the dataclass."""
     v_tracking_category_id: str | None = None
@@ -43,26 +52,35 @@ def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineI
     v_option: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "TrackingCategoryID":
-            if v_tracking_category_id is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "TrackingCategoryID")
-            v_tracking_category_id = child.text or ""
-        elif tag == "TrackingOptionID":
-            if v_tracking_option_id is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "TrackingOptionID")
-            v_tracking_option_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "Name")
-            v_name = child.text or ""
-        elif tag == "Option":
-            if v_option is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "Option")
-            v_option = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItemTracking", tag)
-        elif isinstance(tag, str):
-            skipped("LineItemTracking", tag)
+        k = _K_line_item_tracking.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LineItemTracking", tag)
+            elif isinstance(tag, str):
+                skipped("LineItemTracking", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <TrackingCategoryID>: a second value never silently wins
+                    if v_tracking_category_id is not None:
+                        raise repeated("LineItemTracking", "TrackingCategoryID")
+                    v_tracking_category_id = child.text or ""
+                else:
+                    # <TrackingOptionID>: a second value never silently wins
+                    if v_tracking_option_id is not None:
+                        raise repeated("LineItemTracking", "TrackingOptionID")
+                    v_tracking_option_id = child.text or ""
+            else:
+                if k < 3:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("LineItemTracking", "Name")
+                    v_name = child.text or ""
+                else:
+                    # <Option>: a second value never silently wins
+                    if v_option is not None:
+                        raise repeated("LineItemTracking", "Option")
+                    v_option = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

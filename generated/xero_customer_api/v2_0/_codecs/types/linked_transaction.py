@@ -65,6 +65,23 @@ _E_LinkedTransactionType = enum_table(LinkedTransactionType)
 _E_SourceTransactionTypeCode = enum_table(SourceTransactionTypeCode)
 
 
+_K_linked_transaction = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "SourceTransactionID": 2,
+    "SourceLineItemID": 3,
+    "ContactID": 4,
+    "TargetTransactionID": 5,
+    "TargetLineItemID": 6,
+    "LinkedTransactionID": 7,
+    "Status": 8,
+    "Type": 9,
+    "UpdatedDateUTC": 10,
+    "SourceTransactionTypeCode": 11,
+}
+"""Child tag of ``<LinkedTransaction>`` -> its branch in :func:`decode_linked_transaction`."""
+
+
 def decode_linked_transaction(el: etree._Element, strict: bool = False) -> LinkedTransaction:
     """An element holding a ``LinkedTransaction`` (``<LinkedTransaction>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -89,90 +106,124 @@ def decode_linked_transaction(el: etree._Element, strict: bool = False) -> Linke
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("LinkedTransaction", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("LinkedTransaction", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "SourceTransactionID":
-            if v_source_transaction_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "SourceTransactionID")
-            v_source_transaction_id = child.text or ""
-        elif tag == "SourceLineItemID":
-            if v_source_line_item_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "SourceLineItemID")
-            v_source_line_item_id = child.text or ""
-        elif tag == "ContactID":
-            if v_contact_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "ContactID")
-            v_contact_id = child.text or ""
-        elif tag == "TargetTransactionID":
-            if v_target_transaction_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "TargetTransactionID")
-            v_target_transaction_id = child.text or ""
-        elif tag == "TargetLineItemID":
-            if v_target_line_item_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "TargetLineItemID")
-            v_target_line_item_id = child.text or ""
-        elif tag == "LinkedTransactionID":
-            if v_linked_transaction_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "LinkedTransactionID")
-            v_linked_transaction_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "Status")
-            text = child.text
-            v_status = _E_LinkedTransactionStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_LinkedTransactionStatus, text)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "Type")
-            text = child.text
-            v_type = _E_LinkedTransactionType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_LinkedTransactionType, text)
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "LinkedTransaction.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "SourceTransactionTypeCode":
-            if v_source_transaction_type_code is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "SourceTransactionTypeCode")
-            text = child.text
-            v_source_transaction_type_code = _E_SourceTransactionTypeCode.get(text)
-            if v_source_transaction_type_code is None:
-                v_source_transaction_type_code = read_enum(_E_SourceTransactionTypeCode, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("LinkedTransaction", tag)
-        elif isinstance(tag, str):
-            skipped("LinkedTransaction", tag)
+        k = _K_linked_transaction.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LinkedTransaction", tag)
+            elif isinstance(tag, str):
+                skipped("LinkedTransaction", tag)
+        else:
+            if k < 6:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("LinkedTransaction", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("LinkedTransaction", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <SourceTransactionID>: a second value never silently wins
+                            if v_source_transaction_id is not None:
+                                raise repeated("LinkedTransaction", "SourceTransactionID")
+                            v_source_transaction_id = child.text or ""
+                else:
+                    if k < 4:
+                        # <SourceLineItemID>: a second value never silently wins
+                        if v_source_line_item_id is not None:
+                            raise repeated("LinkedTransaction", "SourceLineItemID")
+                        v_source_line_item_id = child.text or ""
+                    else:
+                        if k < 5:
+                            # <ContactID>: a second value never silently wins
+                            if v_contact_id is not None:
+                                raise repeated("LinkedTransaction", "ContactID")
+                            v_contact_id = child.text or ""
+                        else:
+                            # <TargetTransactionID>: a second value never silently wins
+                            if v_target_transaction_id is not None:
+                                raise repeated("LinkedTransaction", "TargetTransactionID")
+                            v_target_transaction_id = child.text or ""
+            else:
+                if k < 9:
+                    if k < 7:
+                        # <TargetLineItemID>: a second value never silently wins
+                        if v_target_line_item_id is not None:
+                            raise repeated("LinkedTransaction", "TargetLineItemID")
+                        v_target_line_item_id = child.text or ""
+                    else:
+                        if k < 8:
+                            # <LinkedTransactionID>: a second value never silently wins
+                            if v_linked_transaction_id is not None:
+                                raise repeated("LinkedTransaction", "LinkedTransactionID")
+                            v_linked_transaction_id = child.text or ""
+                        else:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("LinkedTransaction", "Status")
+                            text = child.text
+                            v_status = _E_LinkedTransactionStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_LinkedTransactionStatus, text)
+                else:
+                    if k < 10:
+                        # <Type>: a second value never silently wins
+                        if v_type is not None:
+                            raise repeated("LinkedTransaction", "Type")
+                        text = child.text
+                        v_type = _E_LinkedTransactionType.get(text)
+                        if v_type is None:
+                            v_type = read_enum(_E_LinkedTransactionType, text)
+                    else:
+                        if k < 11:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "LinkedTransaction.UpdatedDateUTC",
+                                        child.text,
+                                    ) from None
+                        else:
+                            # <SourceTransactionTypeCode>: a second value never silently wins
+                            if v_source_transaction_type_code is not None:
+                                raise repeated("LinkedTransaction", "SourceTransactionTypeCode")
+                            text = child.text
+                            v_source_transaction_type_code = _E_SourceTransactionTypeCode.get(text)
+                            if v_source_transaction_type_code is None:
+                                v_source_transaction_type_code = read_enum(
+                                    _E_SourceTransactionTypeCode, text
+                                )
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

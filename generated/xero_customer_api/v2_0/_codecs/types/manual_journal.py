@@ -73,6 +73,23 @@ _E_LineAmountTypes = enum_table(LineAmountTypes)
 _E_ManualJournalStatus = enum_table(ManualJournalStatus)
 
 
+_K_manual_journal = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Narration": 2,
+    "JournalLines": 3,
+    "Date": 4,
+    "LineAmountTypes": 5,
+    "Status": 6,
+    "Url": 7,
+    "ShowOnCashBasisReports": 8,
+    "HasAttachments": 9,
+    "UpdatedDateUTC": 10,
+    "ManualJournalID": 11,
+}
+"""Child tag of ``<ManualJournal>`` -> its branch in :func:`decode_manual_journal`."""
+
+
 def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJournal:
     """An element holding a ``ManualJournal`` (``<ManualJournal>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -98,113 +115,148 @@ def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJou
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("ManualJournal", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("ManualJournal", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Narration":
-            if v_narration is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "Narration")
-            v_narration = child.text or ""
-        elif tag == "JournalLines":
-            if w_journal_lines:  # a second list is never joined to the first
-                raise repeated("ManualJournal", "JournalLines")
-            w_journal_lines = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "JournalLine":
-                        i_journal_lines = decode_manual_journal_line(item, strict)
-                        v_journal_lines.append(i_journal_lines)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("JournalLines", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("JournalLines", item.tag)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "ManualJournal.Date", child.text) from None
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "Status")
-            text = child.text
-            v_status = _E_ManualJournalStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ManualJournalStatus, text)
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "Url")
-            v_url = child.text or ""
-        elif tag == "ShowOnCashBasisReports":
-            if v_show_on_cash_basis_reports is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "ShowOnCashBasisReports")
-            text = child.text
-            if text == "true":
-                v_show_on_cash_basis_reports = True
-            elif text == "false":
-                v_show_on_cash_basis_reports = False
+        k = _K_manual_journal.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ManualJournal", tag)
+            elif isinstance(tag, str):
+                skipped("ManualJournal", tag)
+        else:
+            if k < 6:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("ManualJournal", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("ManualJournal", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <Narration>: a second value never silently wins
+                            if v_narration is not None:
+                                raise repeated("ManualJournal", "Narration")
+                            v_narration = child.text or ""
+                else:
+                    if k < 4:
+                        # <JournalLines>
+                        # a second list is never joined to the first
+                        if w_journal_lines:
+                            raise repeated("ManualJournal", "JournalLines")
+                        w_journal_lines = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "JournalLine":
+                                    i_journal_lines = decode_manual_journal_line(item, strict)
+                                    v_journal_lines.append(i_journal_lines)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("JournalLines", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("JournalLines", item.tag)
+                    else:
+                        if k < 5:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "ManualJournal.Date", child.text
+                                    ) from None
+                        else:
+                            # <LineAmountTypes>: a second value never silently wins
+                            if v_line_amount_types is not None:
+                                raise repeated("ManualJournal", "LineAmountTypes")
+                            text = child.text
+                            v_line_amount_types = _E_LineAmountTypes.get(text)
+                            if v_line_amount_types is None:
+                                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
             else:
-                v_show_on_cash_basis_reports = read_bool(
-                    text, "ManualJournal.ShowOnCashBasisReports"
-                )
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "ManualJournal.HasAttachments")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "ManualJournal.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "ManualJournalID":
-            if v_manual_journal_id is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "ManualJournalID")
-            v_manual_journal_id = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ManualJournal", tag)
-        elif isinstance(tag, str):
-            skipped("ManualJournal", tag)
+                if k < 9:
+                    if k < 7:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("ManualJournal", "Status")
+                        text = child.text
+                        v_status = _E_ManualJournalStatus.get(text)
+                        if v_status is None:
+                            v_status = read_enum(_E_ManualJournalStatus, text)
+                    else:
+                        if k < 8:
+                            # <Url>: a second value never silently wins
+                            if v_url is not None:
+                                raise repeated("ManualJournal", "Url")
+                            v_url = child.text or ""
+                        else:
+                            # <ShowOnCashBasisReports>: a second value never silently wins
+                            if v_show_on_cash_basis_reports is not None:
+                                raise repeated("ManualJournal", "ShowOnCashBasisReports")
+                            text = child.text
+                            if text == "true":
+                                v_show_on_cash_basis_reports = True
+                            elif text == "false":
+                                v_show_on_cash_basis_reports = False
+                            else:
+                                v_show_on_cash_basis_reports = read_bool(
+                                    text, "ManualJournal.ShowOnCashBasisReports"
+                                )
+                else:
+                    if k < 10:
+                        # <HasAttachments>: a second value never silently wins
+                        if v_has_attachments is not None:
+                            raise repeated("ManualJournal", "HasAttachments")
+                        text = child.text
+                        if text == "true":
+                            v_has_attachments = True
+                        elif text == "false":
+                            v_has_attachments = False
+                        else:
+                            v_has_attachments = read_bool(text, "ManualJournal.HasAttachments")
+                    else:
+                        if k < 11:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "ManualJournal.UpdatedDateUTC",
+                                        child.text,
+                                    ) from None
+                        else:
+                            # <ManualJournalID>: a second value never silently wins
+                            if v_manual_journal_id is not None:
+                                raise repeated("ManualJournal", "ManualJournalID")
+                            v_manual_journal_id = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -25,7 +25,7 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
-    plain_decimal,
+    exact_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -65,6 +65,21 @@ __all__ = [
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_manual_journal_line = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Description": 2,
+    "TaxType": 3,
+    "TaxAmount": 4,
+    "LineAmount": 5,
+    "AccountCode": 6,
+    "AccountID": 7,
+    "Tracking": 8,
+    "IsBlank": 9,
+}
+"""Child tag of ``<ManualJournalLine>`` -> its branch in :func:`decode_manual_journal_line`."""
+
+
 def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> ManualJournalLine:
     """An element holding a ``ManualJournalLine`` (``<ManualJournalLine>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -88,91 +103,132 @@ def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> Manu
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("ManualJournalLine", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("ManualJournalLine", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "Description")
-            v_description = child.text or ""
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "TaxAmount":
-            if v_tax_amount is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "TaxAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_tax_amount = Decimal(text)
+        k = _K_manual_journal_line.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ManualJournalLine", tag)
+            elif isinstance(tag, str):
+                skipped("ManualJournalLine", tag)
+        else:
+            if k < 5:
+                if k < 2:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("ManualJournalLine", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("ManualJournalLine", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                else:
+                    if k < 3:
+                        # <Description>: a second value never silently wins
+                        if v_description is not None:
+                            raise repeated("ManualJournalLine", "Description")
+                        v_description = child.text or ""
+                    else:
+                        if k < 4:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("ManualJournalLine", "TaxType")
+                            v_tax_type = child.text or ""
+                        else:
+                            # <TaxAmount>: a second value never silently wins
+                            if v_tax_amount is not None:
+                                raise repeated("ManualJournalLine", "TaxAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_tax_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_tax_amount = read_decimal(text, "ManualJournalLine.TaxAmount")
+                            else:
+                                v_tax_amount = read_decimal(text, "ManualJournalLine.TaxAmount")
             else:
-                v_tax_amount = read_decimal(text, "ManualJournalLine.TaxAmount")
-        elif tag == "LineAmount":
-            if v_line_amount is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "LineAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_line_amount = Decimal(text)
-            else:
-                v_line_amount = read_decimal(text, "ManualJournalLine.LineAmount")
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "Tracking":
-            if w_tracking:  # a second list is never joined to the first
-                raise repeated("ManualJournalLine", "Tracking")
-            w_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_line_item_tracking(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif tag == "IsBlank":
-            if v_is_blank is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "IsBlank")
-            text = child.text
-            if text == "true":
-                v_is_blank = True
-            elif text == "false":
-                v_is_blank = False
-            else:
-                v_is_blank = read_bool(text, "ManualJournalLine.IsBlank")
-        elif strict and isinstance(tag, str):
-            raise unknown("ManualJournalLine", tag)
-        elif isinstance(tag, str):
-            skipped("ManualJournalLine", tag)
+                if k < 7:
+                    if k < 6:
+                        # <LineAmount>: a second value never silently wins
+                        if v_line_amount is not None:
+                            raise repeated("ManualJournalLine", "LineAmount")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_line_amount = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_line_amount = read_decimal(text, "ManualJournalLine.LineAmount")
+                        else:
+                            v_line_amount = read_decimal(text, "ManualJournalLine.LineAmount")
+                    else:
+                        # <AccountCode>: a second value never silently wins
+                        if v_account_code is not None:
+                            raise repeated("ManualJournalLine", "AccountCode")
+                        v_account_code = child.text or ""
+                else:
+                    if k < 8:
+                        # <AccountID>: a second value never silently wins
+                        if v_account_id is not None:
+                            raise repeated("ManualJournalLine", "AccountID")
+                        v_account_id = child.text or ""
+                    else:
+                        if k < 9:
+                            # <Tracking>
+                            # a second list is never joined to the first
+                            if w_tracking:
+                                raise repeated("ManualJournalLine", "Tracking")
+                            w_tracking = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "TrackingCategory":
+                                        i_tracking = decode_line_item_tracking(item, strict)
+                                        v_tracking.append(i_tracking)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Tracking", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Tracking", item.tag)
+                        else:
+                            # <IsBlank>: a second value never silently wins
+                            if v_is_blank is not None:
+                                raise repeated("ManualJournalLine", "IsBlank")
+                            text = child.text
+                            if text == "true":
+                                v_is_blank = True
+                            elif text == "false":
+                                v_is_blank = False
+                            else:
+                                v_is_blank = read_bool(text, "ManualJournalLine.IsBlank")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

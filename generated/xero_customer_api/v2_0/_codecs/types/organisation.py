@@ -80,6 +80,44 @@ _E_SalesTaxBasis = enum_table(SalesTaxBasis)
 _E_SalesTaxPeriod = enum_table(SalesTaxPeriod)
 
 
+_K_organisation = {
+    "OrganisationID": 0,
+    "APIKey": 1,
+    "Name": 2,
+    "LegalName": 3,
+    "PaysTax": 4,
+    "Version": 5,
+    "OrganisationType": 6,
+    "BaseCurrency": 7,
+    "CountryCode": 8,
+    "IsDemoCompany": 9,
+    "OrganisationStatus": 10,
+    "RegistrationNumber": 11,
+    "EmployerIdentificationNumber": 12,
+    "TaxNumber": 13,
+    "FinancialYearEndDay": 14,
+    "FinancialYearEndMonth": 15,
+    "SalesTaxBasis": 16,
+    "SalesTaxPeriod": 17,
+    "DefaultSalesTax": 18,
+    "DefaultPurchasesTax": 19,
+    "PeriodLockDate": 20,
+    "EndOfYearLockDate": 21,
+    "CreatedDateUTC": 22,
+    "Timezone": 23,
+    "OrganisationEntityType": 24,
+    "ShortCode": 25,
+    "Class": 26,
+    "Edition": 27,
+    "LineOfBusiness": 28,
+    "Addresses": 29,
+    "Phones": 30,
+    "ExternalLinks": 31,
+    "PaymentTerms": 32,
+}
+"""Child tag of ``<Organisation>`` -> its branch in :func:`decode_organisation`."""
+
+
 def decode_organisation(el: etree._Element, strict: bool = False) -> Organisation:
     """An element holding a ``Organisation`` (``<Organisation>``) -> the dataclass."""
     v_organisation_id: str | None = None
@@ -120,213 +158,301 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
     w_external_links = False
     for child in el:
         tag = child.tag
-        if tag == "OrganisationID":
-            if v_organisation_id is not None:  # a second value never silently wins
-                raise repeated("Organisation", "OrganisationID")
-            v_organisation_id = child.text or ""
-        elif tag == "APIKey":
-            if v_api_key is not None:  # a second value never silently wins
-                raise repeated("Organisation", "APIKey")
-            v_api_key = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Name")
-            v_name = child.text or ""
-        elif tag == "LegalName":
-            if v_legal_name is not None:  # a second value never silently wins
-                raise repeated("Organisation", "LegalName")
-            v_legal_name = child.text or ""
-        elif tag == "PaysTax":
-            if v_pays_tax is not None:  # a second value never silently wins
-                raise repeated("Organisation", "PaysTax")
-            text = child.text
-            if text == "true":
-                v_pays_tax = True
-            elif text == "false":
-                v_pays_tax = False
+        k = _K_organisation.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Organisation", tag)
+            elif isinstance(tag, str):
+                skipped("Organisation", tag)
+        else:
+            if k < 16:
+                if k < 8:
+                    if k < 4:
+                        if k < 2:
+                            if k < 1:
+                                # <OrganisationID>: a second value never silently wins
+                                if v_organisation_id is not None:
+                                    raise repeated("Organisation", "OrganisationID")
+                                v_organisation_id = child.text or ""
+                            else:
+                                # <APIKey>: a second value never silently wins
+                                if v_api_key is not None:
+                                    raise repeated("Organisation", "APIKey")
+                                v_api_key = child.text or ""
+                        else:
+                            if k < 3:
+                                # <Name>: a second value never silently wins
+                                if v_name is not None:
+                                    raise repeated("Organisation", "Name")
+                                v_name = child.text or ""
+                            else:
+                                # <LegalName>: a second value never silently wins
+                                if v_legal_name is not None:
+                                    raise repeated("Organisation", "LegalName")
+                                v_legal_name = child.text or ""
+                    else:
+                        if k < 6:
+                            if k < 5:
+                                # <PaysTax>: a second value never silently wins
+                                if v_pays_tax is not None:
+                                    raise repeated("Organisation", "PaysTax")
+                                text = child.text
+                                if text == "true":
+                                    v_pays_tax = True
+                                elif text == "false":
+                                    v_pays_tax = False
+                                else:
+                                    v_pays_tax = read_bool(text, "Organisation.PaysTax")
+                            else:
+                                # <Version>: a second value never silently wins
+                                if v_version is not None:
+                                    raise repeated("Organisation", "Version")
+                                text = child.text
+                                v_version = _E_OrganisationVersion.get(text)
+                                if v_version is None:
+                                    v_version = read_enum(_E_OrganisationVersion, text)
+                        else:
+                            if k < 7:
+                                # <OrganisationType>: a second value never silently wins
+                                if v_organisation_type is not None:
+                                    raise repeated("Organisation", "OrganisationType")
+                                text = child.text
+                                v_organisation_type = _E_OrganisationType.get(text)
+                                if v_organisation_type is None:
+                                    v_organisation_type = read_enum(_E_OrganisationType, text)
+                            else:
+                                # <BaseCurrency>: a second value never silently wins
+                                if v_base_currency is not None:
+                                    raise repeated("Organisation", "BaseCurrency")
+                                v_base_currency = child.text or ""
+                else:
+                    if k < 12:
+                        if k < 10:
+                            if k < 9:
+                                # <CountryCode>: a second value never silently wins
+                                if v_country_code is not None:
+                                    raise repeated("Organisation", "CountryCode")
+                                v_country_code = child.text or ""
+                            else:
+                                # <IsDemoCompany>: a second value never silently wins
+                                if v_is_demo_company is not None:
+                                    raise repeated("Organisation", "IsDemoCompany")
+                                text = child.text
+                                if text == "true":
+                                    v_is_demo_company = True
+                                elif text == "false":
+                                    v_is_demo_company = False
+                                else:
+                                    v_is_demo_company = read_bool(
+                                        text, "Organisation.IsDemoCompany"
+                                    )
+                        else:
+                            if k < 11:
+                                # <OrganisationStatus>: a second value never silently wins
+                                if v_organisation_status is not None:
+                                    raise repeated("Organisation", "OrganisationStatus")
+                                v_organisation_status = child.text or ""
+                            else:
+                                # <RegistrationNumber>: a second value never silently wins
+                                if v_registration_number is not None:
+                                    raise repeated("Organisation", "RegistrationNumber")
+                                v_registration_number = child.text or ""
+                    else:
+                        if k < 14:
+                            if k < 13:
+                                # <EmployerIdentificationNumber>: a second value never silently wins
+                                if v_employer_identification_number is not None:
+                                    raise repeated("Organisation", "EmployerIdentificationNumber")
+                                v_employer_identification_number = child.text or ""
+                            else:
+                                # <TaxNumber>: a second value never silently wins
+                                if v_tax_number is not None:
+                                    raise repeated("Organisation", "TaxNumber")
+                                v_tax_number = child.text or ""
+                        else:
+                            if k < 15:
+                                # <FinancialYearEndDay>: a second value never silently wins
+                                if v_financial_year_end_day is not None:
+                                    raise repeated("Organisation", "FinancialYearEndDay")
+                                v_financial_year_end_day = read_int(
+                                    child.text, "Organisation.FinancialYearEndDay"
+                                )
+                            else:
+                                # <FinancialYearEndMonth>: a second value never silently wins
+                                if v_financial_year_end_month is not None:
+                                    raise repeated("Organisation", "FinancialYearEndMonth")
+                                v_financial_year_end_month = read_int(
+                                    child.text, "Organisation.FinancialYearEndMonth"
+                                )
             else:
-                v_pays_tax = read_bool(text, "Organisation.PaysTax")
-        elif tag == "Version":
-            if v_version is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Version")
-            text = child.text
-            v_version = _E_OrganisationVersion.get(text)
-            if v_version is None:
-                v_version = read_enum(_E_OrganisationVersion, text)
-        elif tag == "OrganisationType":
-            if v_organisation_type is not None:  # a second value never silently wins
-                raise repeated("Organisation", "OrganisationType")
-            text = child.text
-            v_organisation_type = _E_OrganisationType.get(text)
-            if v_organisation_type is None:
-                v_organisation_type = read_enum(_E_OrganisationType, text)
-        elif tag == "BaseCurrency":
-            if v_base_currency is not None:  # a second value never silently wins
-                raise repeated("Organisation", "BaseCurrency")
-            v_base_currency = child.text or ""
-        elif tag == "CountryCode":
-            if v_country_code is not None:  # a second value never silently wins
-                raise repeated("Organisation", "CountryCode")
-            v_country_code = child.text or ""
-        elif tag == "IsDemoCompany":
-            if v_is_demo_company is not None:  # a second value never silently wins
-                raise repeated("Organisation", "IsDemoCompany")
-            text = child.text
-            if text == "true":
-                v_is_demo_company = True
-            elif text == "false":
-                v_is_demo_company = False
-            else:
-                v_is_demo_company = read_bool(text, "Organisation.IsDemoCompany")
-        elif tag == "OrganisationStatus":
-            if v_organisation_status is not None:  # a second value never silently wins
-                raise repeated("Organisation", "OrganisationStatus")
-            v_organisation_status = child.text or ""
-        elif tag == "RegistrationNumber":
-            if v_registration_number is not None:  # a second value never silently wins
-                raise repeated("Organisation", "RegistrationNumber")
-            v_registration_number = child.text or ""
-        elif tag == "EmployerIdentificationNumber":
-            if v_employer_identification_number is not None:  # a second value never silently wins
-                raise repeated("Organisation", "EmployerIdentificationNumber")
-            v_employer_identification_number = child.text or ""
-        elif tag == "TaxNumber":
-            if v_tax_number is not None:  # a second value never silently wins
-                raise repeated("Organisation", "TaxNumber")
-            v_tax_number = child.text or ""
-        elif tag == "FinancialYearEndDay":
-            if v_financial_year_end_day is not None:  # a second value never silently wins
-                raise repeated("Organisation", "FinancialYearEndDay")
-            v_financial_year_end_day = read_int(child.text, "Organisation.FinancialYearEndDay")
-        elif tag == "FinancialYearEndMonth":
-            if v_financial_year_end_month is not None:  # a second value never silently wins
-                raise repeated("Organisation", "FinancialYearEndMonth")
-            v_financial_year_end_month = read_int(child.text, "Organisation.FinancialYearEndMonth")
-        elif tag == "SalesTaxBasis":
-            if v_sales_tax_basis is not None:  # a second value never silently wins
-                raise repeated("Organisation", "SalesTaxBasis")
-            text = child.text
-            v_sales_tax_basis = _E_SalesTaxBasis.get(text)
-            if v_sales_tax_basis is None:
-                v_sales_tax_basis = read_enum(_E_SalesTaxBasis, text)
-        elif tag == "SalesTaxPeriod":
-            if v_sales_tax_period is not None:  # a second value never silently wins
-                raise repeated("Organisation", "SalesTaxPeriod")
-            text = child.text
-            v_sales_tax_period = _E_SalesTaxPeriod.get(text)
-            if v_sales_tax_period is None:
-                v_sales_tax_period = read_enum(_E_SalesTaxPeriod, text)
-        elif tag == "DefaultSalesTax":
-            if v_default_sales_tax is not None:  # a second value never silently wins
-                raise repeated("Organisation", "DefaultSalesTax")
-            v_default_sales_tax = child.text or ""
-        elif tag == "DefaultPurchasesTax":
-            if v_default_purchases_tax is not None:  # a second value never silently wins
-                raise repeated("Organisation", "DefaultPurchasesTax")
-            v_default_purchases_tax = child.text or ""
-        elif tag == "PeriodLockDate":
-            if v_period_lock_date is not None:  # a second value never silently wins
-                raise repeated("Organisation", "PeriodLockDate")
-            try:
-                v_period_lock_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Organisation.PeriodLockDate", child.text) from None
-        elif tag == "EndOfYearLockDate":
-            if v_end_of_year_lock_date is not None:  # a second value never silently wins
-                raise repeated("Organisation", "EndOfYearLockDate")
-            try:
-                v_end_of_year_lock_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Organisation.EndOfYearLockDate", child.text) from None
-        elif tag == "CreatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_created_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Organisation.CreatedDateUTC", child.text
-                    ) from None
-        elif tag == "Timezone":
-            if v_timezone is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Timezone")
-            v_timezone = child.text or ""
-        elif tag == "OrganisationEntityType":
-            if v_organisation_entity_type is not None:  # a second value never silently wins
-                raise repeated("Organisation", "OrganisationEntityType")
-            text = child.text
-            v_organisation_entity_type = _E_OrganisationType.get(text)
-            if v_organisation_entity_type is None:
-                v_organisation_entity_type = read_enum(_E_OrganisationType, text)
-        elif tag == "ShortCode":
-            if v_short_code is not None:  # a second value never silently wins
-                raise repeated("Organisation", "ShortCode")
-            v_short_code = child.text or ""
-        elif tag == "Class":
-            if v_class_ is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Class")
-            text = child.text
-            v_class_ = _E_OrganisationClass.get(text)
-            if v_class_ is None:
-                v_class_ = read_enum(_E_OrganisationClass, text)
-        elif tag == "Edition":
-            if v_edition is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Edition")
-            text = child.text
-            v_edition = _E_OrganisationEdition.get(text)
-            if v_edition is None:
-                v_edition = read_enum(_E_OrganisationEdition, text)
-        elif tag == "LineOfBusiness":
-            if v_line_of_business is not None:  # a second value never silently wins
-                raise repeated("Organisation", "LineOfBusiness")
-            v_line_of_business = child.text or ""
-        elif tag == "Addresses":
-            if w_addresses:  # a second list is never joined to the first
-                raise repeated("Organisation", "Addresses")
-            w_addresses = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Address":
-                        i_addresses = decode_address(item, strict)
-                        v_addresses.append(i_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Addresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Addresses", item.tag)
-        elif tag == "Phones":
-            if w_phones:  # a second list is never joined to the first
-                raise repeated("Organisation", "Phones")
-            w_phones = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Phone":
-                        i_phones = decode_phone(item, strict)
-                        v_phones.append(i_phones)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Phones", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Phones", item.tag)
-        elif tag == "ExternalLinks":
-            if w_external_links:  # a second list is never joined to the first
-                raise repeated("Organisation", "ExternalLinks")
-            w_external_links = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ExternalLink":
-                        i_external_links = decode_external_link(item, strict)
-                        v_external_links.append(i_external_links)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ExternalLinks", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ExternalLinks", item.tag)
-        elif tag == "PaymentTerms":
-            if v_payment_terms is not None:  # a second value never silently wins
-                raise repeated("Organisation", "PaymentTerms")
-            v_payment_terms = decode_payment_terms(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("Organisation", tag)
-        elif isinstance(tag, str):
-            skipped("Organisation", tag)
+                if k < 24:
+                    if k < 20:
+                        if k < 18:
+                            if k < 17:
+                                # <SalesTaxBasis>: a second value never silently wins
+                                if v_sales_tax_basis is not None:
+                                    raise repeated("Organisation", "SalesTaxBasis")
+                                text = child.text
+                                v_sales_tax_basis = _E_SalesTaxBasis.get(text)
+                                if v_sales_tax_basis is None:
+                                    v_sales_tax_basis = read_enum(_E_SalesTaxBasis, text)
+                            else:
+                                # <SalesTaxPeriod>: a second value never silently wins
+                                if v_sales_tax_period is not None:
+                                    raise repeated("Organisation", "SalesTaxPeriod")
+                                text = child.text
+                                v_sales_tax_period = _E_SalesTaxPeriod.get(text)
+                                if v_sales_tax_period is None:
+                                    v_sales_tax_period = read_enum(_E_SalesTaxPeriod, text)
+                        else:
+                            if k < 19:
+                                # <DefaultSalesTax>: a second value never silently wins
+                                if v_default_sales_tax is not None:
+                                    raise repeated("Organisation", "DefaultSalesTax")
+                                v_default_sales_tax = child.text or ""
+                            else:
+                                # <DefaultPurchasesTax>: a second value never silently wins
+                                if v_default_purchases_tax is not None:
+                                    raise repeated("Organisation", "DefaultPurchasesTax")
+                                v_default_purchases_tax = child.text or ""
+                    else:
+                        if k < 22:
+                            if k < 21:
+                                # <PeriodLockDate>: a second value never silently wins
+                                if v_period_lock_date is not None:
+                                    raise repeated("Organisation", "PeriodLockDate")
+                                try:
+                                    v_period_lock_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "Organisation.PeriodLockDate", child.text
+                                    ) from None
+                            else:
+                                # <EndOfYearLockDate>: a second value never silently wins
+                                if v_end_of_year_lock_date is not None:
+                                    raise repeated("Organisation", "EndOfYearLockDate")
+                                try:
+                                    v_end_of_year_lock_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "Organisation.EndOfYearLockDate", child.text
+                                    ) from None
+                        else:
+                            if k < 23:
+                                # <CreatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_created_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Organisation.CreatedDateUTC",
+                                            child.text,
+                                        ) from None
+                            else:
+                                # <Timezone>: a second value never silently wins
+                                if v_timezone is not None:
+                                    raise repeated("Organisation", "Timezone")
+                                v_timezone = child.text or ""
+                else:
+                    if k < 28:
+                        if k < 26:
+                            if k < 25:
+                                # <OrganisationEntityType>: a second value never silently wins
+                                if v_organisation_entity_type is not None:
+                                    raise repeated("Organisation", "OrganisationEntityType")
+                                text = child.text
+                                v_organisation_entity_type = _E_OrganisationType.get(text)
+                                if v_organisation_entity_type is None:
+                                    v_organisation_entity_type = read_enum(
+                                        _E_OrganisationType, text
+                                    )
+                            else:
+                                # <ShortCode>: a second value never silently wins
+                                if v_short_code is not None:
+                                    raise repeated("Organisation", "ShortCode")
+                                v_short_code = child.text or ""
+                        else:
+                            if k < 27:
+                                # <Class>: a second value never silently wins
+                                if v_class_ is not None:
+                                    raise repeated("Organisation", "Class")
+                                text = child.text
+                                v_class_ = _E_OrganisationClass.get(text)
+                                if v_class_ is None:
+                                    v_class_ = read_enum(_E_OrganisationClass, text)
+                            else:
+                                # <Edition>: a second value never silently wins
+                                if v_edition is not None:
+                                    raise repeated("Organisation", "Edition")
+                                text = child.text
+                                v_edition = _E_OrganisationEdition.get(text)
+                                if v_edition is None:
+                                    v_edition = read_enum(_E_OrganisationEdition, text)
+                    else:
+                        if k < 30:
+                            if k < 29:
+                                # <LineOfBusiness>: a second value never silently wins
+                                if v_line_of_business is not None:
+                                    raise repeated("Organisation", "LineOfBusiness")
+                                v_line_of_business = child.text or ""
+                            else:
+                                # <Addresses>
+                                # a second list is never joined to the first
+                                if w_addresses:
+                                    raise repeated("Organisation", "Addresses")
+                                w_addresses = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Address":
+                                            i_addresses = decode_address(item, strict)
+                                            v_addresses.append(i_addresses)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Addresses", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Addresses", item.tag)
+                        else:
+                            if k < 31:
+                                # <Phones>
+                                # a second list is never joined to the first
+                                if w_phones:
+                                    raise repeated("Organisation", "Phones")
+                                w_phones = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Phone":
+                                            i_phones = decode_phone(item, strict)
+                                            v_phones.append(i_phones)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Phones", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Phones", item.tag)
+                            else:
+                                if k < 32:
+                                    # <ExternalLinks>
+                                    # a second list is never joined to the first
+                                    if w_external_links:
+                                        raise repeated("Organisation", "ExternalLinks")
+                                    w_external_links = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "ExternalLink":
+                                                i_external_links = decode_external_link(
+                                                    item, strict
+                                                )
+                                                v_external_links.append(i_external_links)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("ExternalLinks", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("ExternalLinks", item.tag)
+                                else:
+                                    # <PaymentTerms>: a second value never silently wins
+                                    if v_payment_terms is not None:
+                                        raise repeated("Organisation", "PaymentTerms")
+                                    v_payment_terms = decode_payment_terms(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

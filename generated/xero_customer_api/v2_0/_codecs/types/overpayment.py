@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -91,6 +91,33 @@ _E_OverpaymentStatus = enum_table(OverpaymentStatus)
 _E_OverpaymentType = enum_table(OverpaymentType)
 
 
+_K_overpayment = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Date": 4,
+    "Status": 5,
+    "LineAmountTypes": 6,
+    "LineItems": 7,
+    "SubTotal": 8,
+    "TotalTax": 9,
+    "Total": 10,
+    "UpdatedDateUTC": 11,
+    "CurrencyCode": 12,
+    "CurrencyRate": 13,
+    "OverpaymentID": 14,
+    "RemainingCredit": 15,
+    "Allocations": 16,
+    "Payments": 17,
+    "AppliedAmount": 18,
+    "HasAttachments": 19,
+    "Attachments": 20,
+    "Reference": 21,
+}
+"""Child tag of ``<Overpayment>`` -> its branch in :func:`decode_overpayment`."""
+
+
 def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
     """An element holding a ``Overpayment`` (``<Overpayment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -129,199 +156,316 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Overpayment", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Overpayment", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Type")
-            text = child.text
-            v_type = _E_OverpaymentType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_OverpaymentType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Overpayment.Date", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Status")
-            text = child.text
-            v_status = _E_OverpaymentStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_OverpaymentStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Overpayment", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_overpayment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Overpayment", tag)
+            elif isinstance(tag, str):
+                skipped("Overpayment", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Overpayment", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Overpayment", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("Overpayment", "Type")
+                            text = child.text
+                            v_type = _E_OverpaymentType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_OverpaymentType, text)
+                        else:
+                            if k < 4:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("Overpayment", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Overpayment.Date", child.text
+                                        ) from None
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("Overpayment", "Status")
+                            text = child.text
+                            v_status = _E_OverpaymentStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_OverpaymentStatus, text)
+                        else:
+                            if k < 7:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("Overpayment", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("Overpayment", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                    else:
+                        if k < 9:
+                            # <SubTotal>: a second value never silently wins
+                            if v_sub_total is not None:
+                                raise repeated("Overpayment", "SubTotal")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_sub_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_sub_total = read_decimal(text, "Overpayment.SubTotal")
+                            else:
+                                v_sub_total = read_decimal(text, "Overpayment.SubTotal")
+                        else:
+                            if k < 10:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("Overpayment", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "Overpayment.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "Overpayment.TotalTax")
+                            else:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("Overpayment", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "Overpayment.Total")
+                                else:
+                                    v_total = read_decimal(text, "Overpayment.Total")
             else:
-                v_sub_total = read_decimal(text, "Overpayment.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Overpayment.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Overpayment.Total")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Overpayment.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "Overpayment.CurrencyRate")
-        elif tag == "OverpaymentID":
-            if v_overpayment_id is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "OverpaymentID")
-            v_overpayment_id = child.text or ""
-        elif tag == "RemainingCredit":
-            if v_remaining_credit is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "RemainingCredit")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_remaining_credit = Decimal(text)
-            else:
-                v_remaining_credit = read_decimal(text, "Overpayment.RemainingCredit")
-        elif tag == "Allocations":
-            if w_allocations:  # a second list is never joined to the first
-                raise repeated("Overpayment", "Allocations")
-            w_allocations = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Allocation":
-                        i_allocations = decode_allocation(item, strict)
-                        v_allocations.append(i_allocations)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Allocations", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Allocations", item.tag)
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("Overpayment", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_invoice_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "AppliedAmount":
-            if v_applied_amount is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "AppliedAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_applied_amount = Decimal(text)
-            else:
-                v_applied_amount = read_decimal(text, "Overpayment.AppliedAmount")
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Overpayment.HasAttachments")
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Overpayment", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Reference")
-            v_reference = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Overpayment", tag)
-        elif isinstance(tag, str):
-            skipped("Overpayment", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "Overpayment.UpdatedDateUTC",
+                                        child.text,
+                                    ) from None
+                        else:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("Overpayment", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                    else:
+                        if k < 14:
+                            # <CurrencyRate>: a second value never silently wins
+                            if v_currency_rate is not None:
+                                raise repeated("Overpayment", "CurrencyRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_currency_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_currency_rate = read_decimal(text, "Overpayment.CurrencyRate")
+                            else:
+                                v_currency_rate = read_decimal(text, "Overpayment.CurrencyRate")
+                        else:
+                            if k < 15:
+                                # <OverpaymentID>: a second value never silently wins
+                                if v_overpayment_id is not None:
+                                    raise repeated("Overpayment", "OverpaymentID")
+                                v_overpayment_id = child.text or ""
+                            else:
+                                # <RemainingCredit>: a second value never silently wins
+                                if v_remaining_credit is not None:
+                                    raise repeated("Overpayment", "RemainingCredit")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_remaining_credit = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_remaining_credit = read_decimal(
+                                            text, "Overpayment.RemainingCredit"
+                                        )
+                                else:
+                                    v_remaining_credit = read_decimal(
+                                        text, "Overpayment.RemainingCredit"
+                                    )
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <Allocations>
+                            # a second list is never joined to the first
+                            if w_allocations:
+                                raise repeated("Overpayment", "Allocations")
+                            w_allocations = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Allocation":
+                                        i_allocations = decode_allocation(item, strict)
+                                        v_allocations.append(i_allocations)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Allocations", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Allocations", item.tag)
+                        else:
+                            if k < 18:
+                                # <Payments>
+                                # a second list is never joined to the first
+                                if w_payments:
+                                    raise repeated("Overpayment", "Payments")
+                                w_payments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Payment":
+                                            i_payments = decode_invoice_payment(item, strict)
+                                            v_payments.append(i_payments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Payments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Payments", item.tag)
+                            else:
+                                # <AppliedAmount>: a second value never silently wins
+                                if v_applied_amount is not None:
+                                    raise repeated("Overpayment", "AppliedAmount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_applied_amount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_applied_amount = read_decimal(
+                                            text, "Overpayment.AppliedAmount"
+                                        )
+                                else:
+                                    v_applied_amount = read_decimal(
+                                        text, "Overpayment.AppliedAmount"
+                                    )
+                    else:
+                        if k < 20:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("Overpayment", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(text, "Overpayment.HasAttachments")
+                        else:
+                            if k < 21:
+                                # <Attachments>
+                                # a second list is never joined to the first
+                                if w_attachments:
+                                    raise repeated("Overpayment", "Attachments")
+                                w_attachments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Attachment":
+                                            i_attachments = decode_attachment(item, strict)
+                                            v_attachments.append(i_attachments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Attachments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Attachments", item.tag)
+                            else:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("Overpayment", "Reference")
+                                v_reference = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

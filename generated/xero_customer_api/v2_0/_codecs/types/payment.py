@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -83,6 +83,33 @@ _E_PaymentStatus = enum_table(PaymentStatus)
 _E_PaymentType = enum_table(PaymentType)
 
 
+_K_payment = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "PaymentID": 2,
+    "Date": 3,
+    "Amount": 4,
+    "CurrencyRate": 5,
+    "Reference": 6,
+    "IsReconciled": 7,
+    "Status": 8,
+    "PaymentType": 9,
+    "UpdatedDateUTC": 10,
+    "Account": 11,
+    "Invoice": 12,
+    "HasAccount": 13,
+    "HasValidationErrors": 14,
+    "BankAmount": 15,
+    "InvoiceNumber": 16,
+    "CreditNoteNumber": 17,
+    "BatchPaymentID": 18,
+    "BankAccountNumber": 19,
+    "Particulars": 20,
+    "Details": 21,
+}
+"""Child tag of ``<Payment>`` -> its branch in :func:`decode_payment`."""
+
+
 def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     """An element holding a ``Payment`` (``<Payment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -117,160 +144,239 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Payment", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Payment", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "PaymentID":
-            if v_payment_id is not None:  # a second value never silently wins
-                raise repeated("Payment", "PaymentID")
-            v_payment_id = child.text or ""
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Payment.Date", child.text) from None
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("Payment", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_payment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Payment", tag)
+            elif isinstance(tag, str):
+                skipped("Payment", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Payment", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Payment", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <PaymentID>: a second value never silently wins
+                            if v_payment_id is not None:
+                                raise repeated("Payment", "PaymentID")
+                            v_payment_id = child.text or ""
+                        else:
+                            if k < 4:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Payment.Date", child.text
+                                        ) from None
+                            else:
+                                # <Amount>: a second value never silently wins
+                                if v_amount is not None:
+                                    raise repeated("Payment", "Amount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_amount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_amount = read_decimal(text, "Payment.Amount")
+                                else:
+                                    v_amount = read_decimal(text, "Payment.Amount")
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <CurrencyRate>: a second value never silently wins
+                            if v_currency_rate is not None:
+                                raise repeated("Payment", "CurrencyRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_currency_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_currency_rate = read_decimal(text, "Payment.CurrencyRate")
+                            else:
+                                v_currency_rate = read_decimal(text, "Payment.CurrencyRate")
+                        else:
+                            if k < 7:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("Payment", "Reference")
+                                v_reference = child.text or ""
+                            else:
+                                # <IsReconciled>: a second value never silently wins
+                                if v_is_reconciled is not None:
+                                    raise repeated("Payment", "IsReconciled")
+                                text = child.text
+                                if text == "true":
+                                    v_is_reconciled = True
+                                elif text == "false":
+                                    v_is_reconciled = False
+                                else:
+                                    v_is_reconciled = read_bool(text, "Payment.IsReconciled")
+                    else:
+                        if k < 9:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("Payment", "Status")
+                            text = child.text
+                            v_status = _E_PaymentStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_PaymentStatus, text)
+                        else:
+                            if k < 10:
+                                # <PaymentType>: a second value never silently wins
+                                if v_payment_type is not None:
+                                    raise repeated("Payment", "PaymentType")
+                                text = child.text
+                                v_payment_type = _E_PaymentType.get(text)
+                                if v_payment_type is None:
+                                    v_payment_type = read_enum(_E_PaymentType, text)
+                            else:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Payment.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
             else:
-                v_amount = read_decimal(text, "Payment.Amount")
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Payment", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "Payment.CurrencyRate")
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Payment", "Reference")
-            v_reference = child.text or ""
-        elif tag == "IsReconciled":
-            if v_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("Payment", "IsReconciled")
-            text = child.text
-            if text == "true":
-                v_is_reconciled = True
-            elif text == "false":
-                v_is_reconciled = False
-            else:
-                v_is_reconciled = read_bool(text, "Payment.IsReconciled")
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Payment", "Status")
-            text = child.text
-            v_status = _E_PaymentStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_PaymentStatus, text)
-        elif tag == "PaymentType":
-            if v_payment_type is not None:  # a second value never silently wins
-                raise repeated("Payment", "PaymentType")
-            text = child.text
-            v_payment_type = _E_PaymentType.get(text)
-            if v_payment_type is None:
-                v_payment_type = read_enum(_E_PaymentType, text)
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Payment.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "Account":
-            if v_account is not None:  # a second value never silently wins
-                raise repeated("Payment", "Account")
-            v_account = decode_account(child, strict)
-        elif tag == "Invoice":
-            if v_invoice is not None:  # a second value never silently wins
-                raise repeated("Payment", "Invoice")
-            v_invoice = decode_invoice(child, strict)
-        elif tag == "HasAccount":
-            if v_has_account is not None:  # a second value never silently wins
-                raise repeated("Payment", "HasAccount")
-            text = child.text
-            if text == "true":
-                v_has_account = True
-            elif text == "false":
-                v_has_account = False
-            else:
-                v_has_account = read_bool(text, "Payment.HasAccount")
-        elif tag == "HasValidationErrors":
-            if v_has_validation_errors is not None:  # a second value never silently wins
-                raise repeated("Payment", "HasValidationErrors")
-            text = child.text
-            if text == "true":
-                v_has_validation_errors = True
-            elif text == "false":
-                v_has_validation_errors = False
-            else:
-                v_has_validation_errors = read_bool(text, "Payment.HasValidationErrors")
-        elif tag == "BankAmount":
-            if v_bank_amount is not None:  # a second value never silently wins
-                raise repeated("Payment", "BankAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_bank_amount = Decimal(text)
-            else:
-                v_bank_amount = read_decimal(text, "Payment.BankAmount")
-        elif tag == "InvoiceNumber":
-            if v_invoice_number is not None:  # a second value never silently wins
-                raise repeated("Payment", "InvoiceNumber")
-            v_invoice_number = child.text or ""
-        elif tag == "CreditNoteNumber":
-            if v_credit_note_number is not None:  # a second value never silently wins
-                raise repeated("Payment", "CreditNoteNumber")
-            v_credit_note_number = child.text or ""
-        elif tag == "BatchPaymentID":
-            if v_batch_payment_id is not None:  # a second value never silently wins
-                raise repeated("Payment", "BatchPaymentID")
-            v_batch_payment_id = child.text or ""
-        elif tag == "BankAccountNumber":
-            if v_bank_account_number is not None:  # a second value never silently wins
-                raise repeated("Payment", "BankAccountNumber")
-            v_bank_account_number = child.text or ""
-        elif tag == "Particulars":
-            if v_particulars is not None:  # a second value never silently wins
-                raise repeated("Payment", "Particulars")
-            v_particulars = child.text or ""
-        elif tag == "Details":
-            if v_details is not None:  # a second value never silently wins
-                raise repeated("Payment", "Details")
-            v_details = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Payment", tag)
-        elif isinstance(tag, str):
-            skipped("Payment", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <Account>: a second value never silently wins
+                            if v_account is not None:
+                                raise repeated("Payment", "Account")
+                            v_account = decode_account(child, strict)
+                        else:
+                            # <Invoice>: a second value never silently wins
+                            if v_invoice is not None:
+                                raise repeated("Payment", "Invoice")
+                            v_invoice = decode_invoice(child, strict)
+                    else:
+                        if k < 14:
+                            # <HasAccount>: a second value never silently wins
+                            if v_has_account is not None:
+                                raise repeated("Payment", "HasAccount")
+                            text = child.text
+                            if text == "true":
+                                v_has_account = True
+                            elif text == "false":
+                                v_has_account = False
+                            else:
+                                v_has_account = read_bool(text, "Payment.HasAccount")
+                        else:
+                            if k < 15:
+                                # <HasValidationErrors>: a second value never silently wins
+                                if v_has_validation_errors is not None:
+                                    raise repeated("Payment", "HasValidationErrors")
+                                text = child.text
+                                if text == "true":
+                                    v_has_validation_errors = True
+                                elif text == "false":
+                                    v_has_validation_errors = False
+                                else:
+                                    v_has_validation_errors = read_bool(
+                                        text, "Payment.HasValidationErrors"
+                                    )
+                            else:
+                                # <BankAmount>: a second value never silently wins
+                                if v_bank_amount is not None:
+                                    raise repeated("Payment", "BankAmount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_bank_amount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_bank_amount = read_decimal(text, "Payment.BankAmount")
+                                else:
+                                    v_bank_amount = read_decimal(text, "Payment.BankAmount")
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <InvoiceNumber>: a second value never silently wins
+                            if v_invoice_number is not None:
+                                raise repeated("Payment", "InvoiceNumber")
+                            v_invoice_number = child.text or ""
+                        else:
+                            if k < 18:
+                                # <CreditNoteNumber>: a second value never silently wins
+                                if v_credit_note_number is not None:
+                                    raise repeated("Payment", "CreditNoteNumber")
+                                v_credit_note_number = child.text or ""
+                            else:
+                                # <BatchPaymentID>: a second value never silently wins
+                                if v_batch_payment_id is not None:
+                                    raise repeated("Payment", "BatchPaymentID")
+                                v_batch_payment_id = child.text or ""
+                    else:
+                        if k < 20:
+                            # <BankAccountNumber>: a second value never silently wins
+                            if v_bank_account_number is not None:
+                                raise repeated("Payment", "BankAccountNumber")
+                            v_bank_account_number = child.text or ""
+                        else:
+                            if k < 21:
+                                # <Particulars>: a second value never silently wins
+                                if v_particulars is not None:
+                                    raise repeated("Payment", "Particulars")
+                                v_particulars = child.text or ""
+                            else:
+                                # <Details>: a second value never silently wins
+                                if v_details is not None:
+                                    raise repeated("Payment", "Details")
+                                v_details = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

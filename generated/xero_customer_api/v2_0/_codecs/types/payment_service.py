@@ -53,6 +53,18 @@ __all__ = [
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 
 
+_K_payment_service = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "PaymentServiceID": 2,
+    "PaymentServiceName": 3,
+    "PaymentServiceUrl": 4,
+    "PayNowText": 5,
+    "PaymentServiceType": 6,
+}
+"""Child tag of ``<PaymentService>`` -> its branch in :func:`decode_payment_service`."""
+
+
 def decode_payment_service(el: etree._Element, strict: bool = False) -> PaymentService:
     """An element holding a ``PaymentService`` (``<PaymentService>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -72,56 +84,75 @@ def decode_payment_service(el: etree._Element, strict: bool = False) -> PaymentS
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("PaymentService", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("PaymentService", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "PaymentServiceID":
-            if v_payment_service_id is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PaymentServiceID")
-            v_payment_service_id = child.text or ""
-        elif tag == "PaymentServiceName":
-            if v_payment_service_name is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PaymentServiceName")
-            v_payment_service_name = child.text or ""
-        elif tag == "PaymentServiceUrl":
-            if v_payment_service_url is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PaymentServiceUrl")
-            v_payment_service_url = child.text or ""
-        elif tag == "PayNowText":
-            if v_pay_now_text is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PayNowText")
-            v_pay_now_text = child.text or ""
-        elif tag == "PaymentServiceType":
-            if v_payment_service_type is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PaymentServiceType")
-            v_payment_service_type = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("PaymentService", tag)
-        elif isinstance(tag, str):
-            skipped("PaymentService", tag)
+        k = _K_payment_service.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("PaymentService", tag)
+            elif isinstance(tag, str):
+                skipped("PaymentService", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("PaymentService", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("PaymentService", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <PaymentServiceID>: a second value never silently wins
+                        if v_payment_service_id is not None:
+                            raise repeated("PaymentService", "PaymentServiceID")
+                        v_payment_service_id = child.text or ""
+            else:
+                if k < 5:
+                    if k < 4:
+                        # <PaymentServiceName>: a second value never silently wins
+                        if v_payment_service_name is not None:
+                            raise repeated("PaymentService", "PaymentServiceName")
+                        v_payment_service_name = child.text or ""
+                    else:
+                        # <PaymentServiceUrl>: a second value never silently wins
+                        if v_payment_service_url is not None:
+                            raise repeated("PaymentService", "PaymentServiceUrl")
+                        v_payment_service_url = child.text or ""
+                else:
+                    if k < 6:
+                        # <PayNowText>: a second value never silently wins
+                        if v_pay_now_text is not None:
+                            raise repeated("PaymentService", "PayNowText")
+                        v_pay_now_text = child.text or ""
+                    else:
+                        # <PaymentServiceType>: a second value never silently wins
+                        if v_payment_service_type is not None:
+                            raise repeated("PaymentService", "PaymentServiceType")
+                        v_payment_service_type = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

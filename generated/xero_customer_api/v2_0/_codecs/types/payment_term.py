@@ -44,27 +44,39 @@ __all__ = [
 _E_PaymentTermType = enum_table(PaymentTermType)
 
 
+_K_payment_term = {
+    "Day": 0,
+    "Type": 1,
+}
+"""Child tag of ``<PaymentTerm>`` -> its branch in :func:`decode_payment_term`."""
+
+
 def decode_payment_term(el: etree._Element, strict: bool = False) -> PaymentTerm:
     """An element holding a ``PaymentTerm`` (``<PaymentTerm>``) -> the dataclass."""
     v_day: int | None = None
     v_type: Any = None
     for child in el:
         tag = child.tag
-        if tag == "Day":
-            if v_day is not None:  # a second value never silently wins
-                raise repeated("PaymentTerm", "Day")
-            v_day = read_int(child.text, "PaymentTerm.Day")
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("PaymentTerm", "Type")
-            text = child.text
-            v_type = _E_PaymentTermType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_PaymentTermType, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("PaymentTerm", tag)
-        elif isinstance(tag, str):
-            skipped("PaymentTerm", tag)
+        k = _K_payment_term.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("PaymentTerm", tag)
+            elif isinstance(tag, str):
+                skipped("PaymentTerm", tag)
+        else:
+            if k < 1:
+                # <Day>: a second value never silently wins
+                if v_day is not None:
+                    raise repeated("PaymentTerm", "Day")
+                v_day = read_int(child.text, "PaymentTerm.Day")
+            else:
+                # <Type>: a second value never silently wins
+                if v_type is not None:
+                    raise repeated("PaymentTerm", "Type")
+                text = child.text
+                v_type = _E_PaymentTermType.get(text)
+                if v_type is None:
+                    v_type = read_enum(_E_PaymentTermType, text)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -41,24 +41,36 @@ __all__ = [
 ]
 
 
+_K_payment_terms = {
+    "Bills": 0,
+    "Sales": 1,
+}
+"""Child tag of ``<PaymentTerms>`` -> its branch in :func:`decode_payment_terms`."""
+
+
 def decode_payment_terms(el: etree._Element, strict: bool = False) -> PaymentTerms:
     """An element holding a ``PaymentTerms`` (``<PaymentTerms>``) -> the dataclass."""
     v_bills: PaymentTerm | None = None
     v_sales: PaymentTerm | None = None
     for child in el:
         tag = child.tag
-        if tag == "Bills":
-            if v_bills is not None:  # a second value never silently wins
-                raise repeated("PaymentTerms", "Bills")
-            v_bills = decode_payment_term(child, strict)
-        elif tag == "Sales":
-            if v_sales is not None:  # a second value never silently wins
-                raise repeated("PaymentTerms", "Sales")
-            v_sales = decode_payment_term(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("PaymentTerms", tag)
-        elif isinstance(tag, str):
-            skipped("PaymentTerms", tag)
+        k = _K_payment_terms.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("PaymentTerms", tag)
+            elif isinstance(tag, str):
+                skipped("PaymentTerms", tag)
+        else:
+            if k < 1:
+                # <Bills>: a second value never silently wins
+                if v_bills is not None:
+                    raise repeated("PaymentTerms", "Bills")
+                v_bills = decode_payment_term(child, strict)
+            else:
+                # <Sales>: a second value never silently wins
+                if v_sales is not None:
+                    raise repeated("PaymentTerms", "Sales")
+                v_sales = decode_payment_term(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

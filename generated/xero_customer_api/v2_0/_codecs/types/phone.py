@@ -55,6 +55,17 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_PhoneType = enum_table(PhoneType)
 
 
+_K_phone = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "PhoneType": 2,
+    "PhoneNumber": 3,
+    "PhoneAreaCode": 4,
+    "PhoneCountryCode": 5,
+}
+"""Child tag of ``<Phone>`` -> its branch in :func:`decode_phone`."""
+
+
 def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     """An element holding a ``Phone`` (``<Phone>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -73,55 +84,72 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Phone", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Phone", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "PhoneType":
-            if v_phone_type is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneType")
-            text = child.text
-            v_phone_type = _E_PhoneType.get(text)
-            if v_phone_type is None:
-                v_phone_type = read_enum(_E_PhoneType, text)
-        elif tag == "PhoneNumber":
-            if v_phone_number is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneNumber")
-            v_phone_number = child.text or ""
-        elif tag == "PhoneAreaCode":
-            if v_phone_area_code is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneAreaCode")
-            v_phone_area_code = child.text or ""
-        elif tag == "PhoneCountryCode":
-            if v_phone_country_code is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneCountryCode")
-            v_phone_country_code = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Phone", tag)
-        elif isinstance(tag, str):
-            skipped("Phone", tag)
+        k = _K_phone.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Phone", tag)
+            elif isinstance(tag, str):
+                skipped("Phone", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("Phone", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("Phone", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <PhoneType>: a second value never silently wins
+                        if v_phone_type is not None:
+                            raise repeated("Phone", "PhoneType")
+                        text = child.text
+                        v_phone_type = _E_PhoneType.get(text)
+                        if v_phone_type is None:
+                            v_phone_type = read_enum(_E_PhoneType, text)
+            else:
+                if k < 4:
+                    # <PhoneNumber>: a second value never silently wins
+                    if v_phone_number is not None:
+                        raise repeated("Phone", "PhoneNumber")
+                    v_phone_number = child.text or ""
+                else:
+                    if k < 5:
+                        # <PhoneAreaCode>: a second value never silently wins
+                        if v_phone_area_code is not None:
+                            raise repeated("Phone", "PhoneAreaCode")
+                        v_phone_area_code = child.text or ""
+                    else:
+                        # <PhoneCountryCode>: a second value never silently wins
+                        if v_phone_country_code is not None:
+                            raise repeated("Phone", "PhoneCountryCode")
+                        v_phone_country_code = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

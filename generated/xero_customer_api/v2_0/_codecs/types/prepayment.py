@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -91,6 +91,35 @@ _E_PrepaymentStatus = enum_table(PrepaymentStatus)
 _E_PrepaymentType = enum_table(PrepaymentType)
 
 
+_K_prepayment = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Date": 4,
+    "Status": 5,
+    "LineAmountTypes": 6,
+    "LineItems": 7,
+    "SubTotal": 8,
+    "TotalTax": 9,
+    "Total": 10,
+    "UpdatedDateUTC": 11,
+    "CurrencyCode": 12,
+    "CurrencyRate": 13,
+    "PrepaymentID": 14,
+    "RemainingCredit": 15,
+    "Allocations": 16,
+    "Payments": 17,
+    "AppliedAmount": 18,
+    "HasAttachments": 19,
+    "Attachments": 20,
+    "Reference": 21,
+    "InvoiceNumber": 22,
+    "BrandingThemeID": 23,
+}
+"""Child tag of ``<Prepayment>`` -> its branch in :func:`decode_prepayment`."""
+
+
 def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
     """An element holding a ``Prepayment`` (``<Prepayment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -131,207 +160,328 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Prepayment", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Prepayment", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Type")
-            text = child.text
-            v_type = _E_PrepaymentType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_PrepaymentType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Prepayment.Date", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Status")
-            text = child.text
-            v_status = _E_PrepaymentStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_PrepaymentStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Prepayment", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_prepayment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Prepayment", tag)
+            elif isinstance(tag, str):
+                skipped("Prepayment", tag)
+        else:
+            if k < 12:
+                if k < 6:
+                    if k < 3:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Prepayment", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            if k < 2:
+                                # <Warnings>
+                                # a second list is never joined to the first
+                                if w_warnings:
+                                    raise repeated("Prepayment", "Warnings")
+                                w_warnings = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Warning":
+                                            i_warnings = decode_entity_warning(item, strict)
+                                            v_warnings.append(i_warnings)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Warnings", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Warnings", item.tag)
+                            else:
+                                # <Type>: a second value never silently wins
+                                if v_type is not None:
+                                    raise repeated("Prepayment", "Type")
+                                text = child.text
+                                v_type = _E_PrepaymentType.get(text)
+                                if v_type is None:
+                                    v_type = read_enum(_E_PrepaymentType, text)
+                    else:
+                        if k < 4:
+                            # <Contact>: a second value never silently wins
+                            if v_contact is not None:
+                                raise repeated("Prepayment", "Contact")
+                            v_contact = decode_contact(child, strict)
+                        else:
+                            if k < 5:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Prepayment.Date", child.text
+                                        ) from None
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("Prepayment", "Status")
+                                text = child.text
+                                v_status = _E_PrepaymentStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_PrepaymentStatus, text)
+                else:
+                    if k < 9:
+                        if k < 7:
+                            # <LineAmountTypes>: a second value never silently wins
+                            if v_line_amount_types is not None:
+                                raise repeated("Prepayment", "LineAmountTypes")
+                            text = child.text
+                            v_line_amount_types = _E_LineAmountTypes.get(text)
+                            if v_line_amount_types is None:
+                                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                        else:
+                            if k < 8:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("Prepayment", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                            else:
+                                # <SubTotal>: a second value never silently wins
+                                if v_sub_total is not None:
+                                    raise repeated("Prepayment", "SubTotal")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_sub_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_sub_total = read_decimal(text, "Prepayment.SubTotal")
+                                else:
+                                    v_sub_total = read_decimal(text, "Prepayment.SubTotal")
+                    else:
+                        if k < 10:
+                            # <TotalTax>: a second value never silently wins
+                            if v_total_tax is not None:
+                                raise repeated("Prepayment", "TotalTax")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_tax = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_tax = read_decimal(text, "Prepayment.TotalTax")
+                            else:
+                                v_total_tax = read_decimal(text, "Prepayment.TotalTax")
+                        else:
+                            if k < 11:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("Prepayment", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "Prepayment.Total")
+                                else:
+                                    v_total = read_decimal(text, "Prepayment.Total")
+                            else:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Prepayment.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
             else:
-                v_sub_total = read_decimal(text, "Prepayment.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Prepayment.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Prepayment.Total")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Prepayment.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "Prepayment.CurrencyRate")
-        elif tag == "PrepaymentID":
-            if v_prepayment_id is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "PrepaymentID")
-            v_prepayment_id = child.text or ""
-        elif tag == "RemainingCredit":
-            if v_remaining_credit is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "RemainingCredit")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_remaining_credit = Decimal(text)
-            else:
-                v_remaining_credit = read_decimal(text, "Prepayment.RemainingCredit")
-        elif tag == "Allocations":
-            if w_allocations:  # a second list is never joined to the first
-                raise repeated("Prepayment", "Allocations")
-            w_allocations = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Allocation":
-                        i_allocations = decode_allocation(item, strict)
-                        v_allocations.append(i_allocations)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Allocations", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Allocations", item.tag)
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("Prepayment", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_invoice_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "AppliedAmount":
-            if v_applied_amount is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "AppliedAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_applied_amount = Decimal(text)
-            else:
-                v_applied_amount = read_decimal(text, "Prepayment.AppliedAmount")
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Prepayment.HasAttachments")
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Prepayment", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Reference")
-            v_reference = child.text or ""
-        elif tag == "InvoiceNumber":
-            if v_invoice_number is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "InvoiceNumber")
-            v_invoice_number = child.text or ""
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Prepayment", tag)
-        elif isinstance(tag, str):
-            skipped("Prepayment", tag)
+                if k < 18:
+                    if k < 15:
+                        if k < 13:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("Prepayment", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            if k < 14:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("Prepayment", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(
+                                            text, "Prepayment.CurrencyRate"
+                                        )
+                                else:
+                                    v_currency_rate = read_decimal(text, "Prepayment.CurrencyRate")
+                            else:
+                                # <PrepaymentID>: a second value never silently wins
+                                if v_prepayment_id is not None:
+                                    raise repeated("Prepayment", "PrepaymentID")
+                                v_prepayment_id = child.text or ""
+                    else:
+                        if k < 16:
+                            # <RemainingCredit>: a second value never silently wins
+                            if v_remaining_credit is not None:
+                                raise repeated("Prepayment", "RemainingCredit")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_remaining_credit = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_remaining_credit = read_decimal(
+                                        text, "Prepayment.RemainingCredit"
+                                    )
+                            else:
+                                v_remaining_credit = read_decimal(
+                                    text, "Prepayment.RemainingCredit"
+                                )
+                        else:
+                            if k < 17:
+                                # <Allocations>
+                                # a second list is never joined to the first
+                                if w_allocations:
+                                    raise repeated("Prepayment", "Allocations")
+                                w_allocations = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Allocation":
+                                            i_allocations = decode_allocation(item, strict)
+                                            v_allocations.append(i_allocations)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Allocations", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Allocations", item.tag)
+                            else:
+                                # <Payments>
+                                # a second list is never joined to the first
+                                if w_payments:
+                                    raise repeated("Prepayment", "Payments")
+                                w_payments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Payment":
+                                            i_payments = decode_invoice_payment(item, strict)
+                                            v_payments.append(i_payments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Payments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Payments", item.tag)
+                else:
+                    if k < 21:
+                        if k < 19:
+                            # <AppliedAmount>: a second value never silently wins
+                            if v_applied_amount is not None:
+                                raise repeated("Prepayment", "AppliedAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_applied_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_applied_amount = read_decimal(
+                                        text, "Prepayment.AppliedAmount"
+                                    )
+                            else:
+                                v_applied_amount = read_decimal(text, "Prepayment.AppliedAmount")
+                        else:
+                            if k < 20:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("Prepayment", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(text, "Prepayment.HasAttachments")
+                            else:
+                                # <Attachments>
+                                # a second list is never joined to the first
+                                if w_attachments:
+                                    raise repeated("Prepayment", "Attachments")
+                                w_attachments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Attachment":
+                                            i_attachments = decode_attachment(item, strict)
+                                            v_attachments.append(i_attachments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Attachments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Attachments", item.tag)
+                    else:
+                        if k < 22:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("Prepayment", "Reference")
+                            v_reference = child.text or ""
+                        else:
+                            if k < 23:
+                                # <InvoiceNumber>: a second value never silently wins
+                                if v_invoice_number is not None:
+                                    raise repeated("Prepayment", "InvoiceNumber")
+                                v_invoice_number = child.text or ""
+                            else:
+                                # <BrandingThemeID>: a second value never silently wins
+                                if v_branding_theme_id is not None:
+                                    raise repeated("Prepayment", "BrandingThemeID")
+                                v_branding_theme_id = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -25,10 +25,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_decimal,
     read_enum,
     repeated,
@@ -81,6 +81,33 @@ _E_QuoteLineAmountTypes = enum_table(QuoteLineAmountTypes)
 _E_QuoteStatus = enum_table(QuoteStatus)
 
 
+_K_quote = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "QuoteID": 2,
+    "QuoteNumber": 3,
+    "Reference": 4,
+    "Terms": 5,
+    "Contact": 6,
+    "LineItems": 7,
+    "Date": 8,
+    "ExpiryDate": 9,
+    "Status": 10,
+    "CurrencyCode": 11,
+    "CurrencyRate": 12,
+    "SubTotal": 13,
+    "TotalTax": 14,
+    "Total": 15,
+    "TotalDiscount": 16,
+    "Title": 17,
+    "Summary": 18,
+    "BrandingThemeID": 19,
+    "UpdatedDateUTC": 20,
+    "LineAmountTypes": 21,
+}
+"""Child tag of ``<Quote>`` -> its branch in :func:`decode_quote`."""
+
+
 def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
     """An element holding a ``Quote`` (``<Quote>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -116,162 +143,254 @@ def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Quote", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Quote", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "QuoteID":
-            if v_quote_id is not None:  # a second value never silently wins
-                raise repeated("Quote", "QuoteID")
-            v_quote_id = child.text or ""
-        elif tag == "QuoteNumber":
-            if v_quote_number is not None:  # a second value never silently wins
-                raise repeated("Quote", "QuoteNumber")
-            v_quote_number = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Quote", "Reference")
-            v_reference = child.text or ""
-        elif tag == "Terms":
-            if v_terms is not None:  # a second value never silently wins
-                raise repeated("Quote", "Terms")
-            v_terms = child.text or ""
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Quote", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Quote", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Quote.Date", child.text) from None
-        elif tag == "ExpiryDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_expiry_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Quote.ExpiryDate", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Quote", "Status")
-            text = child.text
-            v_status = _E_QuoteStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_QuoteStatus, text)
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Quote", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Quote", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
+        k = _K_quote.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Quote", tag)
+            elif isinstance(tag, str):
+                skipped("Quote", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Quote", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Quote", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <QuoteID>: a second value never silently wins
+                            if v_quote_id is not None:
+                                raise repeated("Quote", "QuoteID")
+                            v_quote_id = child.text or ""
+                        else:
+                            if k < 4:
+                                # <QuoteNumber>: a second value never silently wins
+                                if v_quote_number is not None:
+                                    raise repeated("Quote", "QuoteNumber")
+                                v_quote_number = child.text or ""
+                            else:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("Quote", "Reference")
+                                v_reference = child.text or ""
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <Terms>: a second value never silently wins
+                            if v_terms is not None:
+                                raise repeated("Quote", "Terms")
+                            v_terms = child.text or ""
+                        else:
+                            if k < 7:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("Quote", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("Quote", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                    else:
+                        if k < 9:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid("Xero date", "Quote.Date", child.text) from None
+                        else:
+                            if k < 10:
+                                # <ExpiryDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_expiry_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Quote.ExpiryDate", child.text
+                                        ) from None
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("Quote", "Status")
+                                text = child.text
+                                v_status = _E_QuoteStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_QuoteStatus, text)
             else:
-                v_currency_rate = read_decimal(text, "Quote.CurrencyRate")
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Quote", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
-            else:
-                v_sub_total = read_decimal(text, "Quote.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Quote", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Quote.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Quote", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Quote.Total")
-        elif tag == "TotalDiscount":
-            if v_total_discount is not None:  # a second value never silently wins
-                raise repeated("Quote", "TotalDiscount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_discount = Decimal(text)
-            else:
-                v_total_discount = read_decimal(text, "Quote.TotalDiscount")
-        elif tag == "Title":
-            if v_title is not None:  # a second value never silently wins
-                raise repeated("Quote", "Title")
-            v_title = child.text or ""
-        elif tag == "Summary":
-            if v_summary is not None:  # a second value never silently wins
-                raise repeated("Quote", "Summary")
-            v_summary = child.text or ""
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("Quote", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Quote.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Quote", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_QuoteLineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_QuoteLineAmountTypes, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("Quote", tag)
-        elif isinstance(tag, str):
-            skipped("Quote", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("Quote", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            # <CurrencyRate>: a second value never silently wins
+                            if v_currency_rate is not None:
+                                raise repeated("Quote", "CurrencyRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_currency_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_currency_rate = read_decimal(text, "Quote.CurrencyRate")
+                            else:
+                                v_currency_rate = read_decimal(text, "Quote.CurrencyRate")
+                    else:
+                        if k < 14:
+                            # <SubTotal>: a second value never silently wins
+                            if v_sub_total is not None:
+                                raise repeated("Quote", "SubTotal")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_sub_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_sub_total = read_decimal(text, "Quote.SubTotal")
+                            else:
+                                v_sub_total = read_decimal(text, "Quote.SubTotal")
+                        else:
+                            if k < 15:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("Quote", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "Quote.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "Quote.TotalTax")
+                            else:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("Quote", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "Quote.Total")
+                                else:
+                                    v_total = read_decimal(text, "Quote.Total")
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <TotalDiscount>: a second value never silently wins
+                            if v_total_discount is not None:
+                                raise repeated("Quote", "TotalDiscount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_discount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_discount = read_decimal(text, "Quote.TotalDiscount")
+                            else:
+                                v_total_discount = read_decimal(text, "Quote.TotalDiscount")
+                        else:
+                            if k < 18:
+                                # <Title>: a second value never silently wins
+                                if v_title is not None:
+                                    raise repeated("Quote", "Title")
+                                v_title = child.text or ""
+                            else:
+                                # <Summary>: a second value never silently wins
+                                if v_summary is not None:
+                                    raise repeated("Quote", "Summary")
+                                v_summary = child.text or ""
+                    else:
+                        if k < 20:
+                            # <BrandingThemeID>: a second value never silently wins
+                            if v_branding_theme_id is not None:
+                                raise repeated("Quote", "BrandingThemeID")
+                            v_branding_theme_id = child.text or ""
+                        else:
+                            if k < 21:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp", "Quote.UpdatedDateUTC", child.text
+                                        ) from None
+                            else:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("Quote", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_QuoteLineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_QuoteLineAmountTypes, text)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

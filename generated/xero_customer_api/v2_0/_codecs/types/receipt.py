@@ -26,10 +26,10 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -87,6 +87,29 @@ _E_LineAmountTypes = enum_table(LineAmountTypes)
 _E_ReceiptStatus = enum_table(ReceiptStatus)
 
 
+_K_receipt = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Date": 2,
+    "Contact": 3,
+    "LineItems": 4,
+    "User": 5,
+    "Reference": 6,
+    "LineAmountTypes": 7,
+    "SubTotal": 8,
+    "TotalTax": 9,
+    "Total": 10,
+    "ReceiptID": 11,
+    "Status": 12,
+    "ReceiptNumber": 13,
+    "UpdatedDateUTC": 14,
+    "HasAttachments": 15,
+    "Url": 16,
+    "Attachments": 17,
+}
+"""Child tag of ``<Receipt>`` -> its branch in :func:`decode_receipt`."""
+
+
 def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
     """An element holding a ``Receipt`` (``<Receipt>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -119,150 +142,219 @@ def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Receipt", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Receipt", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Receipt.Date", child.text) from None
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Receipt", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "User":
-            if v_user is not None:  # a second value never silently wins
-                raise repeated("Receipt", "User")
-            v_user = decode_user(child, strict)
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Reference")
-            v_reference = child.text or ""
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Receipt", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Receipt", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_receipt.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Receipt", tag)
+            elif isinstance(tag, str):
+                skipped("Receipt", tag)
+        else:
+            if k < 9:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Receipt", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Receipt", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid("Xero date", "Receipt.Date", child.text) from None
+                        else:
+                            # <Contact>: a second value never silently wins
+                            if v_contact is not None:
+                                raise repeated("Receipt", "Contact")
+                            v_contact = decode_contact(child, strict)
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <LineItems>
+                            # a second list is never joined to the first
+                            if w_line_items:
+                                raise repeated("Receipt", "LineItems")
+                            w_line_items = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "LineItem":
+                                        i_line_items = decode_line_item(item, strict)
+                                        v_line_items.append(i_line_items)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("LineItems", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("LineItems", item.tag)
+                        else:
+                            # <User>: a second value never silently wins
+                            if v_user is not None:
+                                raise repeated("Receipt", "User")
+                            v_user = decode_user(child, strict)
+                    else:
+                        if k < 7:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("Receipt", "Reference")
+                            v_reference = child.text or ""
+                        else:
+                            if k < 8:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("Receipt", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                # <SubTotal>: a second value never silently wins
+                                if v_sub_total is not None:
+                                    raise repeated("Receipt", "SubTotal")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_sub_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_sub_total = read_decimal(text, "Receipt.SubTotal")
+                                else:
+                                    v_sub_total = read_decimal(text, "Receipt.SubTotal")
             else:
-                v_sub_total = read_decimal(text, "Receipt.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Receipt", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Receipt.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Receipt.Total")
-        elif tag == "ReceiptID":
-            if v_receipt_id is not None:  # a second value never silently wins
-                raise repeated("Receipt", "ReceiptID")
-            v_receipt_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Status")
-            text = child.text
-            v_status = _E_ReceiptStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ReceiptStatus, text)
-        elif tag == "ReceiptNumber":
-            if v_receipt_number is not None:  # a second value never silently wins
-                raise repeated("Receipt", "ReceiptNumber")
-            v_receipt_number = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Receipt.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Receipt", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Receipt.HasAttachments")
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Url")
-            v_url = child.text or ""
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Receipt", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Receipt", tag)
-        elif isinstance(tag, str):
-            skipped("Receipt", tag)
+                if k < 13:
+                    if k < 11:
+                        if k < 10:
+                            # <TotalTax>: a second value never silently wins
+                            if v_total_tax is not None:
+                                raise repeated("Receipt", "TotalTax")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_tax = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_tax = read_decimal(text, "Receipt.TotalTax")
+                            else:
+                                v_total_tax = read_decimal(text, "Receipt.TotalTax")
+                        else:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("Receipt", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "Receipt.Total")
+                            else:
+                                v_total = read_decimal(text, "Receipt.Total")
+                    else:
+                        if k < 12:
+                            # <ReceiptID>: a second value never silently wins
+                            if v_receipt_id is not None:
+                                raise repeated("Receipt", "ReceiptID")
+                            v_receipt_id = child.text or ""
+                        else:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("Receipt", "Status")
+                            text = child.text
+                            v_status = _E_ReceiptStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_ReceiptStatus, text)
+                else:
+                    if k < 15:
+                        if k < 14:
+                            # <ReceiptNumber>: a second value never silently wins
+                            if v_receipt_number is not None:
+                                raise repeated("Receipt", "ReceiptNumber")
+                            v_receipt_number = child.text or ""
+                        else:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp", "Receipt.UpdatedDateUTC", child.text
+                                    ) from None
+                    else:
+                        if k < 16:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("Receipt", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(text, "Receipt.HasAttachments")
+                        else:
+                            if k < 17:
+                                # <Url>: a second value never silently wins
+                                if v_url is not None:
+                                    raise repeated("Receipt", "Url")
+                                v_url = child.text or ""
+                            else:
+                                # <Attachments>
+                                # a second list is never joined to the first
+                                if w_attachments:
+                                    raise repeated("Receipt", "Attachments")
+                                w_attachments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Attachment":
+                                            i_attachments = decode_attachment(item, strict)
+                                            v_attachments.append(i_attachments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Attachments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Attachments", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -25,7 +25,7 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
-    plain_decimal,
+    exact_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -85,6 +85,33 @@ _E_LineAmountTypes = enum_table(LineAmountTypes)
 _E_RepeatingInvoiceStatus = enum_table(RepeatingInvoiceStatus)
 
 
+_K_repeating_invoice = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Schedule": 4,
+    "LineItems": 5,
+    "LineAmountTypes": 6,
+    "Reference": 7,
+    "BrandingThemeID": 8,
+    "CurrencyCode": 9,
+    "Status": 10,
+    "SubTotal": 11,
+    "TotalTax": 12,
+    "Total": 13,
+    "RepeatingInvoiceID": 14,
+    "ID": 15,
+    "HasAttachments": 16,
+    "Attachments": 17,
+    "ApprovedForSending": 18,
+    "SendCopy": 19,
+    "MarkAsSent": 20,
+    "IncludePDF": 21,
+}
+"""Child tag of ``<RepeatingInvoice>`` -> its branch in :func:`decode_repeating_invoice`."""
+
+
 def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> RepeatingInvoice:
     """An element holding a ``RepeatingInvoice`` (``<RepeatingInvoice>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -121,185 +148,268 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("RepeatingInvoice", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("RepeatingInvoice", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Type")
-            text = child.text
-            v_type = _E_InvoiceType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_InvoiceType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Schedule":
-            if v_schedule is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Schedule")
-            v_schedule = decode_schedule(child, strict)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("RepeatingInvoice", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Reference")
-            v_reference = child.text or ""
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Status")
-            text = child.text
-            v_status = _E_RepeatingInvoiceStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_RepeatingInvoiceStatus, text)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_repeating_invoice.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("RepeatingInvoice", tag)
+            elif isinstance(tag, str):
+                skipped("RepeatingInvoice", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("RepeatingInvoice", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("RepeatingInvoice", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("RepeatingInvoice", "Type")
+                            text = child.text
+                            v_type = _E_InvoiceType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_InvoiceType, text)
+                        else:
+                            if k < 4:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("RepeatingInvoice", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <Schedule>: a second value never silently wins
+                                if v_schedule is not None:
+                                    raise repeated("RepeatingInvoice", "Schedule")
+                                v_schedule = decode_schedule(child, strict)
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <LineItems>
+                            # a second list is never joined to the first
+                            if w_line_items:
+                                raise repeated("RepeatingInvoice", "LineItems")
+                            w_line_items = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "LineItem":
+                                        i_line_items = decode_line_item(item, strict)
+                                        v_line_items.append(i_line_items)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("LineItems", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("LineItems", item.tag)
+                        else:
+                            if k < 7:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("RepeatingInvoice", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("RepeatingInvoice", "Reference")
+                                v_reference = child.text or ""
+                    else:
+                        if k < 9:
+                            # <BrandingThemeID>: a second value never silently wins
+                            if v_branding_theme_id is not None:
+                                raise repeated("RepeatingInvoice", "BrandingThemeID")
+                            v_branding_theme_id = child.text or ""
+                        else:
+                            if k < 10:
+                                # <CurrencyCode>: a second value never silently wins
+                                if v_currency_code is not None:
+                                    raise repeated("RepeatingInvoice", "CurrencyCode")
+                                v_currency_code = child.text or ""
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("RepeatingInvoice", "Status")
+                                text = child.text
+                                v_status = _E_RepeatingInvoiceStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_RepeatingInvoiceStatus, text)
             else:
-                v_sub_total = read_decimal(text, "RepeatingInvoice.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "RepeatingInvoice.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "RepeatingInvoice.Total")
-        elif tag == "RepeatingInvoiceID":
-            if v_repeating_invoice_id is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "RepeatingInvoiceID")
-            v_repeating_invoice_id = child.text or ""
-        elif tag == "ID":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "ID")
-            v_id = child.text or ""
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "RepeatingInvoice.HasAttachments")
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("RepeatingInvoice", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif tag == "ApprovedForSending":
-            if v_approved_for_sending is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "ApprovedForSending")
-            text = child.text
-            if text == "true":
-                v_approved_for_sending = True
-            elif text == "false":
-                v_approved_for_sending = False
-            else:
-                v_approved_for_sending = read_bool(text, "RepeatingInvoice.ApprovedForSending")
-        elif tag == "SendCopy":
-            if v_send_copy is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "SendCopy")
-            text = child.text
-            if text == "true":
-                v_send_copy = True
-            elif text == "false":
-                v_send_copy = False
-            else:
-                v_send_copy = read_bool(text, "RepeatingInvoice.SendCopy")
-        elif tag == "MarkAsSent":
-            if v_mark_as_sent is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "MarkAsSent")
-            text = child.text
-            if text == "true":
-                v_mark_as_sent = True
-            elif text == "false":
-                v_mark_as_sent = False
-            else:
-                v_mark_as_sent = read_bool(text, "RepeatingInvoice.MarkAsSent")
-        elif tag == "IncludePDF":
-            if v_include_pdf is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "IncludePDF")
-            text = child.text
-            if text == "true":
-                v_include_pdf = True
-            elif text == "false":
-                v_include_pdf = False
-            else:
-                v_include_pdf = read_bool(text, "RepeatingInvoice.IncludePDF")
-        elif strict and isinstance(tag, str):
-            raise unknown("RepeatingInvoice", tag)
-        elif isinstance(tag, str):
-            skipped("RepeatingInvoice", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <SubTotal>: a second value never silently wins
+                            if v_sub_total is not None:
+                                raise repeated("RepeatingInvoice", "SubTotal")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_sub_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_sub_total = read_decimal(text, "RepeatingInvoice.SubTotal")
+                            else:
+                                v_sub_total = read_decimal(text, "RepeatingInvoice.SubTotal")
+                        else:
+                            # <TotalTax>: a second value never silently wins
+                            if v_total_tax is not None:
+                                raise repeated("RepeatingInvoice", "TotalTax")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_tax = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_tax = read_decimal(text, "RepeatingInvoice.TotalTax")
+                            else:
+                                v_total_tax = read_decimal(text, "RepeatingInvoice.TotalTax")
+                    else:
+                        if k < 14:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("RepeatingInvoice", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "RepeatingInvoice.Total")
+                            else:
+                                v_total = read_decimal(text, "RepeatingInvoice.Total")
+                        else:
+                            if k < 15:
+                                # <RepeatingInvoiceID>: a second value never silently wins
+                                if v_repeating_invoice_id is not None:
+                                    raise repeated("RepeatingInvoice", "RepeatingInvoiceID")
+                                v_repeating_invoice_id = child.text or ""
+                            else:
+                                # <ID>: a second value never silently wins
+                                if v_id is not None:
+                                    raise repeated("RepeatingInvoice", "ID")
+                                v_id = child.text or ""
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("RepeatingInvoice", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(
+                                    text, "RepeatingInvoice.HasAttachments"
+                                )
+                        else:
+                            if k < 18:
+                                # <Attachments>
+                                # a second list is never joined to the first
+                                if w_attachments:
+                                    raise repeated("RepeatingInvoice", "Attachments")
+                                w_attachments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Attachment":
+                                            i_attachments = decode_attachment(item, strict)
+                                            v_attachments.append(i_attachments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Attachments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Attachments", item.tag)
+                            else:
+                                # <ApprovedForSending>: a second value never silently wins
+                                if v_approved_for_sending is not None:
+                                    raise repeated("RepeatingInvoice", "ApprovedForSending")
+                                text = child.text
+                                if text == "true":
+                                    v_approved_for_sending = True
+                                elif text == "false":
+                                    v_approved_for_sending = False
+                                else:
+                                    v_approved_for_sending = read_bool(
+                                        text, "RepeatingInvoice.ApprovedForSending"
+                                    )
+                    else:
+                        if k < 20:
+                            # <SendCopy>: a second value never silently wins
+                            if v_send_copy is not None:
+                                raise repeated("RepeatingInvoice", "SendCopy")
+                            text = child.text
+                            if text == "true":
+                                v_send_copy = True
+                            elif text == "false":
+                                v_send_copy = False
+                            else:
+                                v_send_copy = read_bool(text, "RepeatingInvoice.SendCopy")
+                        else:
+                            if k < 21:
+                                # <MarkAsSent>: a second value never silently wins
+                                if v_mark_as_sent is not None:
+                                    raise repeated("RepeatingInvoice", "MarkAsSent")
+                                text = child.text
+                                if text == "true":
+                                    v_mark_as_sent = True
+                                elif text == "false":
+                                    v_mark_as_sent = False
+                                else:
+                                    v_mark_as_sent = read_bool(text, "RepeatingInvoice.MarkAsSent")
+                            else:
+                                # <IncludePDF>: a second value never silently wins
+                                if v_include_pdf is not None:
+                                    raise repeated("RepeatingInvoice", "IncludePDF")
+                                text = child.text
+                                if text == "true":
+                                    v_include_pdf = True
+                                elif text == "false":
+                                    v_include_pdf = False
+                                else:
+                                    v_include_pdf = read_bool(text, "RepeatingInvoice.IncludePDF")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -52,6 +52,18 @@ _E_ScheduleDueDateType = enum_table(ScheduleDueDateType)
 _E_ScheduleUnit = enum_table(ScheduleUnit)
 
 
+_K_schedule = {
+    "Period": 0,
+    "Unit": 1,
+    "DueDate": 2,
+    "DueDateType": 3,
+    "StartDate": 4,
+    "NextScheduledDate": 5,
+    "EndDate": 6,
+}
+"""Child tag of ``<Schedule>`` -> its branch in :func:`decode_schedule`."""
+
+
 def decode_schedule(el: etree._Element, strict: bool = False) -> Schedule:
     """An element holding a ``Schedule`` (``<Schedule>``) -> the dataclass."""
     v_period: int | None = None
@@ -63,53 +75,69 @@ def decode_schedule(el: etree._Element, strict: bool = False) -> Schedule:
     v_end_date: datetime.date | None = None
     for child in el:
         tag = child.tag
-        if tag == "Period":
-            if v_period is not None:  # a second value never silently wins
-                raise repeated("Schedule", "Period")
-            v_period = read_int(child.text, "Schedule.Period")
-        elif tag == "Unit":
-            if v_unit is not None:  # a second value never silently wins
-                raise repeated("Schedule", "Unit")
-            text = child.text
-            v_unit = _E_ScheduleUnit.get(text)
-            if v_unit is None:
-                v_unit = read_enum(_E_ScheduleUnit, text)
-        elif tag == "DueDate":
-            if v_due_date is not None:  # a second value never silently wins
-                raise repeated("Schedule", "DueDate")
-            v_due_date = read_int(child.text, "Schedule.DueDate")
-        elif tag == "DueDateType":
-            if v_due_date_type is not None:  # a second value never silently wins
-                raise repeated("Schedule", "DueDateType")
-            text = child.text
-            v_due_date_type = _E_ScheduleDueDateType.get(text)
-            if v_due_date_type is None:
-                v_due_date_type = read_enum(_E_ScheduleDueDateType, text)
-        elif tag == "StartDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_start_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Schedule.StartDate", child.text) from None
-        elif tag == "NextScheduledDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_next_scheduled_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Schedule.NextScheduledDate", child.text) from None
-        elif tag == "EndDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_end_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Schedule.EndDate", child.text) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Schedule", tag)
-        elif isinstance(tag, str):
-            skipped("Schedule", tag)
+        k = _K_schedule.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Schedule", tag)
+            elif isinstance(tag, str):
+                skipped("Schedule", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <Period>: a second value never silently wins
+                    if v_period is not None:
+                        raise repeated("Schedule", "Period")
+                    v_period = read_int(child.text, "Schedule.Period")
+                else:
+                    if k < 2:
+                        # <Unit>: a second value never silently wins
+                        if v_unit is not None:
+                            raise repeated("Schedule", "Unit")
+                        text = child.text
+                        v_unit = _E_ScheduleUnit.get(text)
+                        if v_unit is None:
+                            v_unit = read_enum(_E_ScheduleUnit, text)
+                    else:
+                        # <DueDate>: a second value never silently wins
+                        if v_due_date is not None:
+                            raise repeated("Schedule", "DueDate")
+                        v_due_date = read_int(child.text, "Schedule.DueDate")
+            else:
+                if k < 5:
+                    if k < 4:
+                        # <DueDateType>: a second value never silently wins
+                        if v_due_date_type is not None:
+                            raise repeated("Schedule", "DueDateType")
+                        text = child.text
+                        v_due_date_type = _E_ScheduleDueDateType.get(text)
+                        if v_due_date_type is None:
+                            v_due_date_type = read_enum(_E_ScheduleDueDateType, text)
+                    else:
+                        # <StartDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_start_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero date", "Schedule.StartDate", child.text
+                                ) from None
+                else:
+                    if k < 6:
+                        # <NextScheduledDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_next_scheduled_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero date", "Schedule.NextScheduledDate", child.text
+                                ) from None
+                    else:
+                        # <EndDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_end_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid("Xero date", "Schedule.EndDate", child.text) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -53,6 +53,14 @@ __all__ = [
 ]
 
 
+_K_setup = {
+    "ConversionDate": 0,
+    "ConversionBalances": 1,
+    "Accounts": 2,
+}
+"""Child tag of ``<Setup>`` -> its branch in :func:`decode_setup`."""
+
+
 def decode_setup(el: etree._Element, strict: bool = False) -> Setup:
     """An element holding a ``Setup`` (``<Setup>``) -> the dataclass."""
     v_conversion_date: ConversionDate | None = None
@@ -62,40 +70,51 @@ def decode_setup(el: etree._Element, strict: bool = False) -> Setup:
     w_accounts = False
     for child in el:
         tag = child.tag
-        if tag == "ConversionDate":
-            if v_conversion_date is not None:  # a second value never silently wins
-                raise repeated("Setup", "ConversionDate")
-            v_conversion_date = decode_conversion_date(child, strict)
-        elif tag == "ConversionBalances":
-            if w_conversion_balances:  # a second list is never joined to the first
-                raise repeated("Setup", "ConversionBalances")
-            w_conversion_balances = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ConversionBalance":
-                        i_conversion_balances = decode_conversion_balance(item, strict)
-                        v_conversion_balances.append(i_conversion_balances)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ConversionBalances", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ConversionBalances", item.tag)
-        elif tag == "Accounts":
-            if w_accounts:  # a second list is never joined to the first
-                raise repeated("Setup", "Accounts")
-            w_accounts = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Account":
-                        i_accounts = decode_account(item, strict)
-                        v_accounts.append(i_accounts)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Accounts", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Accounts", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Setup", tag)
-        elif isinstance(tag, str):
-            skipped("Setup", tag)
+        k = _K_setup.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Setup", tag)
+            elif isinstance(tag, str):
+                skipped("Setup", tag)
+        else:
+            if k < 1:
+                # <ConversionDate>: a second value never silently wins
+                if v_conversion_date is not None:
+                    raise repeated("Setup", "ConversionDate")
+                v_conversion_date = decode_conversion_date(child, strict)
+            else:
+                if k < 2:
+                    # <ConversionBalances>
+                    # a second list is never joined to the first
+                    if w_conversion_balances:
+                        raise repeated("Setup", "ConversionBalances")
+                    w_conversion_balances = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ConversionBalance":
+                                i_conversion_balances = decode_conversion_balance(item, strict)
+                                v_conversion_balances.append(i_conversion_balances)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ConversionBalances", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ConversionBalances", item.tag)
+                else:
+                    # <Accounts>
+                    # a second list is never joined to the first
+                    if w_accounts:
+                        raise repeated("Setup", "Accounts")
+                    w_accounts = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Account":
+                                i_accounts = decode_account(item, strict)
+                                v_accounts.append(i_accounts)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Accounts", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Accounts", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

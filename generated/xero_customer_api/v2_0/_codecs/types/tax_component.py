@@ -22,7 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     bool_text,
     decimal_text,
-    plain_decimal,
+    exact_decimal,
     read_bool,
     read_decimal,
     repeated,
@@ -42,6 +42,15 @@ __all__ = [
 ]
 
 
+_K_tax_component = {
+    "Name": 0,
+    "Rate": 1,
+    "IsCompound": 2,
+    "IsNonRecoverable": 3,
+}
+"""Child tag of ``<TaxComponent>`` -> its branch in :func:`decode_tax_component`."""
+
+
 def decode_tax_component(el: etree._Element, strict: bool = False) -> TaxComponent:
     """An element holding a ``TaxComponent`` (``<TaxComponent>``) -> the dataclass."""
     v_name: str | None = None
@@ -50,42 +59,55 @@ def decode_tax_component(el: etree._Element, strict: bool = False) -> TaxCompone
     v_is_non_recoverable: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TaxComponent", "Name")
-            v_name = child.text or ""
-        elif tag == "Rate":
-            if v_rate is not None:  # a second value never silently wins
-                raise repeated("TaxComponent", "Rate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_rate = Decimal(text)
+        k = _K_tax_component.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TaxComponent", tag)
+            elif isinstance(tag, str):
+                skipped("TaxComponent", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("TaxComponent", "Name")
+                    v_name = child.text or ""
+                else:
+                    # <Rate>: a second value never silently wins
+                    if v_rate is not None:
+                        raise repeated("TaxComponent", "Rate")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_rate = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_rate = read_decimal(text, "TaxComponent.Rate")
+                    else:
+                        v_rate = read_decimal(text, "TaxComponent.Rate")
             else:
-                v_rate = read_decimal(text, "TaxComponent.Rate")
-        elif tag == "IsCompound":
-            if v_is_compound is not None:  # a second value never silently wins
-                raise repeated("TaxComponent", "IsCompound")
-            text = child.text
-            if text == "true":
-                v_is_compound = True
-            elif text == "false":
-                v_is_compound = False
-            else:
-                v_is_compound = read_bool(text, "TaxComponent.IsCompound")
-        elif tag == "IsNonRecoverable":
-            if v_is_non_recoverable is not None:  # a second value never silently wins
-                raise repeated("TaxComponent", "IsNonRecoverable")
-            text = child.text
-            if text == "true":
-                v_is_non_recoverable = True
-            elif text == "false":
-                v_is_non_recoverable = False
-            else:
-                v_is_non_recoverable = read_bool(text, "TaxComponent.IsNonRecoverable")
-        elif strict and isinstance(tag, str):
-            raise unknown("TaxComponent", tag)
-        elif isinstance(tag, str):
-            skipped("TaxComponent", tag)
+                if k < 3:
+                    # <IsCompound>: a second value never silently wins
+                    if v_is_compound is not None:
+                        raise repeated("TaxComponent", "IsCompound")
+                    text = child.text
+                    if text == "true":
+                        v_is_compound = True
+                    elif text == "false":
+                        v_is_compound = False
+                    else:
+                        v_is_compound = read_bool(text, "TaxComponent.IsCompound")
+                else:
+                    # <IsNonRecoverable>: a second value never silently wins
+                    if v_is_non_recoverable is not None:
+                        raise repeated("TaxComponent", "IsNonRecoverable")
+                    text = child.text
+                    if text == "true":
+                        v_is_non_recoverable = True
+                    elif text == "false":
+                        v_is_non_recoverable = False
+                    else:
+                        v_is_non_recoverable = read_bool(text, "TaxComponent.IsNonRecoverable")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

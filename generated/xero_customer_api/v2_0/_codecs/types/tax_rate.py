@@ -25,7 +25,7 @@ from ...._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
-    plain_decimal,
+    exact_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -69,6 +69,25 @@ _E_ReportTaxType = enum_table(ReportTaxType)
 _E_TaxRateStatus = enum_table(TaxRateStatus)
 
 
+_K_tax_rate = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Name": 2,
+    "TaxType": 3,
+    "TaxComponents": 4,
+    "Status": 5,
+    "ReportTaxType": 6,
+    "CanApplyToAssets": 7,
+    "CanApplyToEquity": 8,
+    "CanApplyToExpenses": 9,
+    "CanApplyToLiabilities": 10,
+    "CanApplyToRevenue": 11,
+    "DisplayTaxRate": 12,
+    "EffectiveRate": 13,
+}
+"""Child tag of ``<TaxRate>`` -> its branch in :func:`decode_tax_rate`."""
+
+
 def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
     """An element holding a ``TaxRate`` (``<TaxRate>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -96,137 +115,198 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("TaxRate", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("TaxRate", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "Name")
-            v_name = child.text or ""
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "TaxComponents":
-            if w_tax_components:  # a second list is never joined to the first
-                raise repeated("TaxRate", "TaxComponents")
-            w_tax_components = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TaxComponent":
-                        i_tax_components = decode_tax_component(item, strict)
-                        v_tax_components.append(i_tax_components)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("TaxComponents", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("TaxComponents", item.tag)
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "Status")
-            text = child.text
-            v_status = _E_TaxRateStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_TaxRateStatus, text)
-        elif tag == "ReportTaxType":
-            if v_report_tax_type is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "ReportTaxType")
-            text = child.text
-            v_report_tax_type = _E_ReportTaxType.get(text)
-            if v_report_tax_type is None:
-                v_report_tax_type = read_enum(_E_ReportTaxType, text)
-        elif tag == "CanApplyToAssets":
-            if v_can_apply_to_assets is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToAssets")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_assets = True
-            elif text == "false":
-                v_can_apply_to_assets = False
+        k = _K_tax_rate.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TaxRate", tag)
+            elif isinstance(tag, str):
+                skipped("TaxRate", tag)
+        else:
+            if k < 7:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("TaxRate", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("TaxRate", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <Name>: a second value never silently wins
+                            if v_name is not None:
+                                raise repeated("TaxRate", "Name")
+                            v_name = child.text or ""
+                else:
+                    if k < 5:
+                        if k < 4:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("TaxRate", "TaxType")
+                            v_tax_type = child.text or ""
+                        else:
+                            # <TaxComponents>
+                            # a second list is never joined to the first
+                            if w_tax_components:
+                                raise repeated("TaxRate", "TaxComponents")
+                            w_tax_components = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "TaxComponent":
+                                        i_tax_components = decode_tax_component(item, strict)
+                                        v_tax_components.append(i_tax_components)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("TaxComponents", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("TaxComponents", item.tag)
+                    else:
+                        if k < 6:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("TaxRate", "Status")
+                            text = child.text
+                            v_status = _E_TaxRateStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_TaxRateStatus, text)
+                        else:
+                            # <ReportTaxType>: a second value never silently wins
+                            if v_report_tax_type is not None:
+                                raise repeated("TaxRate", "ReportTaxType")
+                            text = child.text
+                            v_report_tax_type = _E_ReportTaxType.get(text)
+                            if v_report_tax_type is None:
+                                v_report_tax_type = read_enum(_E_ReportTaxType, text)
             else:
-                v_can_apply_to_assets = read_bool(text, "TaxRate.CanApplyToAssets")
-        elif tag == "CanApplyToEquity":
-            if v_can_apply_to_equity is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToEquity")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_equity = True
-            elif text == "false":
-                v_can_apply_to_equity = False
-            else:
-                v_can_apply_to_equity = read_bool(text, "TaxRate.CanApplyToEquity")
-        elif tag == "CanApplyToExpenses":
-            if v_can_apply_to_expenses is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToExpenses")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_expenses = True
-            elif text == "false":
-                v_can_apply_to_expenses = False
-            else:
-                v_can_apply_to_expenses = read_bool(text, "TaxRate.CanApplyToExpenses")
-        elif tag == "CanApplyToLiabilities":
-            if v_can_apply_to_liabilities is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToLiabilities")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_liabilities = True
-            elif text == "false":
-                v_can_apply_to_liabilities = False
-            else:
-                v_can_apply_to_liabilities = read_bool(text, "TaxRate.CanApplyToLiabilities")
-        elif tag == "CanApplyToRevenue":
-            if v_can_apply_to_revenue is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToRevenue")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_revenue = True
-            elif text == "false":
-                v_can_apply_to_revenue = False
-            else:
-                v_can_apply_to_revenue = read_bool(text, "TaxRate.CanApplyToRevenue")
-        elif tag == "DisplayTaxRate":
-            if v_display_tax_rate is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "DisplayTaxRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_display_tax_rate = Decimal(text)
-            else:
-                v_display_tax_rate = read_decimal(text, "TaxRate.DisplayTaxRate")
-        elif tag == "EffectiveRate":
-            if v_effective_rate is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "EffectiveRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_effective_rate = Decimal(text)
-            else:
-                v_effective_rate = read_decimal(text, "TaxRate.EffectiveRate")
-        elif strict and isinstance(tag, str):
-            raise unknown("TaxRate", tag)
-        elif isinstance(tag, str):
-            skipped("TaxRate", tag)
+                if k < 10:
+                    if k < 8:
+                        # <CanApplyToAssets>: a second value never silently wins
+                        if v_can_apply_to_assets is not None:
+                            raise repeated("TaxRate", "CanApplyToAssets")
+                        text = child.text
+                        if text == "true":
+                            v_can_apply_to_assets = True
+                        elif text == "false":
+                            v_can_apply_to_assets = False
+                        else:
+                            v_can_apply_to_assets = read_bool(text, "TaxRate.CanApplyToAssets")
+                    else:
+                        if k < 9:
+                            # <CanApplyToEquity>: a second value never silently wins
+                            if v_can_apply_to_equity is not None:
+                                raise repeated("TaxRate", "CanApplyToEquity")
+                            text = child.text
+                            if text == "true":
+                                v_can_apply_to_equity = True
+                            elif text == "false":
+                                v_can_apply_to_equity = False
+                            else:
+                                v_can_apply_to_equity = read_bool(text, "TaxRate.CanApplyToEquity")
+                        else:
+                            # <CanApplyToExpenses>: a second value never silently wins
+                            if v_can_apply_to_expenses is not None:
+                                raise repeated("TaxRate", "CanApplyToExpenses")
+                            text = child.text
+                            if text == "true":
+                                v_can_apply_to_expenses = True
+                            elif text == "false":
+                                v_can_apply_to_expenses = False
+                            else:
+                                v_can_apply_to_expenses = read_bool(
+                                    text, "TaxRate.CanApplyToExpenses"
+                                )
+                else:
+                    if k < 12:
+                        if k < 11:
+                            # <CanApplyToLiabilities>: a second value never silently wins
+                            if v_can_apply_to_liabilities is not None:
+                                raise repeated("TaxRate", "CanApplyToLiabilities")
+                            text = child.text
+                            if text == "true":
+                                v_can_apply_to_liabilities = True
+                            elif text == "false":
+                                v_can_apply_to_liabilities = False
+                            else:
+                                v_can_apply_to_liabilities = read_bool(
+                                    text, "TaxRate.CanApplyToLiabilities"
+                                )
+                        else:
+                            # <CanApplyToRevenue>: a second value never silently wins
+                            if v_can_apply_to_revenue is not None:
+                                raise repeated("TaxRate", "CanApplyToRevenue")
+                            text = child.text
+                            if text == "true":
+                                v_can_apply_to_revenue = True
+                            elif text == "false":
+                                v_can_apply_to_revenue = False
+                            else:
+                                v_can_apply_to_revenue = read_bool(
+                                    text, "TaxRate.CanApplyToRevenue"
+                                )
+                    else:
+                        if k < 13:
+                            # <DisplayTaxRate>: a second value never silently wins
+                            if v_display_tax_rate is not None:
+                                raise repeated("TaxRate", "DisplayTaxRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_display_tax_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_display_tax_rate = read_decimal(
+                                        text, "TaxRate.DisplayTaxRate"
+                                    )
+                            else:
+                                v_display_tax_rate = read_decimal(text, "TaxRate.DisplayTaxRate")
+                        else:
+                            # <EffectiveRate>: a second value never silently wins
+                            if v_effective_rate is not None:
+                                raise repeated("TaxRate", "EffectiveRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_effective_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_effective_rate = read_decimal(text, "TaxRate.EffectiveRate")
+                            else:
+                                v_effective_rate = read_decimal(text, "TaxRate.EffectiveRate")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

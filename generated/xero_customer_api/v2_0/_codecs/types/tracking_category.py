@@ -60,6 +60,17 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_TrackingStatus = enum_table(TrackingStatus)
 
 
+_K_tracking_category = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "TrackingCategoryID": 2,
+    "Name": 3,
+    "Status": 4,
+    "Options": 5,
+}
+"""Child tag of ``<TrackingCategory>`` -> its branch in :func:`decode_tracking_category`."""
+
+
 def decode_tracking_category(el: etree._Element, strict: bool = False) -> TrackingCategory:
     """An element holding a ``TrackingCategory`` (``<TrackingCategory>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -79,64 +90,83 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("TrackingCategory", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("TrackingCategory", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "TrackingCategoryID":
-            if v_tracking_category_id is not None:  # a second value never silently wins
-                raise repeated("TrackingCategory", "TrackingCategoryID")
-            v_tracking_category_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TrackingCategory", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("TrackingCategory", "Status")
-            text = child.text
-            v_status = _E_TrackingStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_TrackingStatus, text)
-        elif tag == "Options":
-            if w_options:  # a second list is never joined to the first
-                raise repeated("TrackingCategory", "Options")
-            w_options = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Option":
-                        i_options = decode_tracking_option(item, strict)
-                        v_options.append(i_options)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Options", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Options", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("TrackingCategory", tag)
-        elif isinstance(tag, str):
-            skipped("TrackingCategory", tag)
+        k = _K_tracking_category.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TrackingCategory", tag)
+            elif isinstance(tag, str):
+                skipped("TrackingCategory", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("TrackingCategory", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("TrackingCategory", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <TrackingCategoryID>: a second value never silently wins
+                        if v_tracking_category_id is not None:
+                            raise repeated("TrackingCategory", "TrackingCategoryID")
+                        v_tracking_category_id = child.text or ""
+            else:
+                if k < 4:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("TrackingCategory", "Name")
+                    v_name = child.text or ""
+                else:
+                    if k < 5:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("TrackingCategory", "Status")
+                        text = child.text
+                        v_status = _E_TrackingStatus.get(text)
+                        if v_status is None:
+                            v_status = read_enum(_E_TrackingStatus, text)
+                    else:
+                        # <Options>
+                        # a second list is never joined to the first
+                        if w_options:
+                            raise repeated("TrackingCategory", "Options")
+                        w_options = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Option":
+                                    i_options = decode_tracking_option(item, strict)
+                                    v_options.append(i_options)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Options", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Options", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -55,6 +55,17 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_TrackingStatus = enum_table(TrackingStatus)
 
 
+_K_tracking_option = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "TrackingOptionID": 2,
+    "Name": 3,
+    "Status": 4,
+    "TrackingCategoryID": 5,
+}
+"""Child tag of ``<TrackingOption>`` -> its branch in :func:`decode_tracking_option`."""
+
+
 def decode_tracking_option(el: etree._Element, strict: bool = False) -> TrackingOption:
     """An element holding a ``TrackingOption`` (``<TrackingOption>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -73,55 +84,72 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("TrackingOption", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("TrackingOption", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "TrackingOptionID":
-            if v_tracking_option_id is not None:  # a second value never silently wins
-                raise repeated("TrackingOption", "TrackingOptionID")
-            v_tracking_option_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TrackingOption", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("TrackingOption", "Status")
-            text = child.text
-            v_status = _E_TrackingStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_TrackingStatus, text)
-        elif tag == "TrackingCategoryID":
-            if v_tracking_category_id is not None:  # a second value never silently wins
-                raise repeated("TrackingOption", "TrackingCategoryID")
-            v_tracking_category_id = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("TrackingOption", tag)
-        elif isinstance(tag, str):
-            skipped("TrackingOption", tag)
+        k = _K_tracking_option.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TrackingOption", tag)
+            elif isinstance(tag, str):
+                skipped("TrackingOption", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("TrackingOption", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("TrackingOption", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <TrackingOptionID>: a second value never silently wins
+                        if v_tracking_option_id is not None:
+                            raise repeated("TrackingOption", "TrackingOptionID")
+                        v_tracking_option_id = child.text or ""
+            else:
+                if k < 4:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("TrackingOption", "Name")
+                    v_name = child.text or ""
+                else:
+                    if k < 5:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("TrackingOption", "Status")
+                        text = child.text
+                        v_status = _E_TrackingStatus.get(text)
+                        if v_status is None:
+                            v_status = read_enum(_E_TrackingStatus, text)
+                    else:
+                        # <TrackingCategoryID>: a second value never silently wins
+                        if v_tracking_category_id is not None:
+                            raise repeated("TrackingOption", "TrackingCategoryID")
+                        v_tracking_category_id = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

@@ -51,6 +51,18 @@ _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _E_OrganisationRole = enum_table(OrganisationRole)
 
 
+_K_user = {
+    "UserID": 0,
+    "EmailAddress": 1,
+    "FirstName": 2,
+    "LastName": 3,
+    "UpdatedDateUTC": 4,
+    "IsSubscriber": 5,
+    "OrganisationRole": 6,
+}
+"""Child tag of ``<User>`` -> its branch in :func:`decode_user`."""
+
+
 def decode_user(el: etree._Element, strict: bool = False) -> User:
     """An element holding a ``User`` (``<User>``) -> the dataclass."""
     v_user_id: str | None = None
@@ -62,50 +74,66 @@ def decode_user(el: etree._Element, strict: bool = False) -> User:
     v_organisation_role: Any = None
     for child in el:
         tag = child.tag
-        if tag == "UserID":
-            if v_user_id is not None:  # a second value never silently wins
-                raise repeated("User", "UserID")
-            v_user_id = child.text or ""
-        elif tag == "EmailAddress":
-            if v_email_address is not None:  # a second value never silently wins
-                raise repeated("User", "EmailAddress")
-            v_email_address = child.text or ""
-        elif tag == "FirstName":
-            if v_first_name is not None:  # a second value never silently wins
-                raise repeated("User", "FirstName")
-            v_first_name = child.text or ""
-        elif tag == "LastName":
-            if v_last_name is not None:  # a second value never silently wins
-                raise repeated("User", "LastName")
-            v_last_name = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid("Xero UTC timestamp", "User.UpdatedDateUTC", child.text) from None
-        elif tag == "IsSubscriber":
-            if v_is_subscriber is not None:  # a second value never silently wins
-                raise repeated("User", "IsSubscriber")
-            text = child.text
-            if text == "true":
-                v_is_subscriber = True
-            elif text == "false":
-                v_is_subscriber = False
+        k = _K_user.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("User", tag)
+            elif isinstance(tag, str):
+                skipped("User", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <UserID>: a second value never silently wins
+                    if v_user_id is not None:
+                        raise repeated("User", "UserID")
+                    v_user_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <EmailAddress>: a second value never silently wins
+                        if v_email_address is not None:
+                            raise repeated("User", "EmailAddress")
+                        v_email_address = child.text or ""
+                    else:
+                        # <FirstName>: a second value never silently wins
+                        if v_first_name is not None:
+                            raise repeated("User", "FirstName")
+                        v_first_name = child.text or ""
             else:
-                v_is_subscriber = read_bool(text, "User.IsSubscriber")
-        elif tag == "OrganisationRole":
-            if v_organisation_role is not None:  # a second value never silently wins
-                raise repeated("User", "OrganisationRole")
-            text = child.text
-            v_organisation_role = _E_OrganisationRole.get(text)
-            if v_organisation_role is None:
-                v_organisation_role = read_enum(_E_OrganisationRole, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("User", tag)
-        elif isinstance(tag, str):
-            skipped("User", tag)
+                if k < 5:
+                    if k < 4:
+                        # <LastName>: a second value never silently wins
+                        if v_last_name is not None:
+                            raise repeated("User", "LastName")
+                        v_last_name = child.text or ""
+                    else:
+                        # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_updated_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "User.UpdatedDateUTC", child.text
+                                ) from None
+                else:
+                    if k < 6:
+                        # <IsSubscriber>: a second value never silently wins
+                        if v_is_subscriber is not None:
+                            raise repeated("User", "IsSubscriber")
+                        text = child.text
+                        if text == "true":
+                            v_is_subscriber = True
+                        elif text == "false":
+                            v_is_subscriber = False
+                        else:
+                            v_is_subscriber = read_bool(text, "User.IsSubscriber")
+                    else:
+                        # <OrganisationRole>: a second value never silently wins
+                        if v_organisation_role is not None:
+                            raise repeated("User", "OrganisationRole")
+                        text = child.text
+                        v_organisation_role = _E_OrganisationRole.get(text)
+                        if v_organisation_role is None:
+                            v_organisation_role = read_enum(_E_OrganisationRole, text)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

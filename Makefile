@@ -44,10 +44,10 @@ test: $(STAMP)
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory docs
 	@echo "==> pytest"
-	@$(BIN)/pytest -q
+	@$(BIN)/pytest -q -n auto --dist loadfile
 
 test-fast: $(STAMP)
-	@$(BIN)/pytest -q -m "not e2e"
+	@$(BIN)/pytest -q -n auto --dist loadfile -m "not e2e"
 
 demo: $(STAMP)
 	@$(BIN)/python examples/demo.py

@@ -190,7 +190,7 @@ def test_the_command(fragment: Path, tmp_path: Path) -> None:
         main, ["coverage", "--root", str(ROOT), "--openapi", str(fragment), "--format", "json"]
     )
     assert done.exit_code == 0, done.output
-    assert json.loads(done.output)["summary"]["covered"] == 5
+    assert json.loads(done.output)["summary"]["covered"] == 6
     bad = tmp_path / "bad.yaml"
     bad.write_text("openapi: 3.0.0\ninfo: {}\n", encoding="utf-8")
     refused = runner.invoke(main, ["coverage", "--root", str(ROOT), "--openapi", str(bad)])

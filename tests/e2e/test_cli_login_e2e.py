@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from xero_sandbox.process import RunningSandbox, launch
+from xero_sandbox.process import RunningSandbox, launch, parse_ready_line, sandbox_command
 
 from .docs_examples import approve
 
@@ -27,10 +27,21 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def short_lived() -> Iterator[RunningSandbox]:
-    """A sandbox whose access tokens live 2 seconds."""
-    running = launch(["--token-ttl", "2"])
+def short_lived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """A sandbox whose access tokens live 2 seconds, with a PKCE app (no secret: what `xero
+    login` is for) whose client id stands in its printed values."""
+    db = tmp_path_factory.mktemp("login") / "sandbox.db"
+    running = launch(["--token-ttl", "2", "--db", str(db)])
     try:
+        made = subprocess.run(
+            [*sandbox_command(), "keys", "add-app", "--db", str(db), "--name", "CLI", "--pkce"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        pairs = (parse_ready_line(line) for line in made.stdout.splitlines())
+        running.values["XERO_CLIENT_ID"] = dict(p for p in pairs if p)["XERO_CLIENT_ID"]
         yield running
     finally:
         running.stop()

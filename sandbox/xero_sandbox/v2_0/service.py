@@ -208,7 +208,7 @@ class Service:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.view = view.View(store)
-        self.reader = codec.RequestReader()
+        self.reader = codec.request_reader()
         self._calls = threading.local()  # what one call read: calls run on several threads
 
     @property

@@ -41,7 +41,6 @@ Every rule marked ``# inferred:`` below is the sandbox's choice where the facts 
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -56,7 +55,6 @@ from ...amounts import fits_decimal, multiply, quantize, round2, total
 from ...records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ...store import new_guid
 from .. import codec, view
-from ..codec import RequestReader
 from ..errors import POST_DATA_INVALID, ApiError, Problems
 from ..service import (
     _GUID,
@@ -318,17 +316,12 @@ def _delete(service: Service, org: int, kind: str, record_id: str) -> None:
 # ----------------------------------------------------------------------------- requests
 
 
-@functools.cache
-def _reader() -> RequestReader:
-    """The 2.0 request reader: every request XSD, elements in any order and date-only dates
-    read as Xero reads them (one mechanism for every resource, in ..codec)."""
-    return RequestReader()
-
-
 def _items(call: Call, cls: type[T], item: str, batch: str) -> list[T]:
     """The elements of a body: one element or a batch (the spec's body of POST .../{id} is
     the plural form too; there it must hold exactly one element)."""
-    found = [codec.decode(cls, el) for el in _reader().parse(call.body, item, batch=batch)]
+    found = [
+        codec.decode(cls, el) for el in codec.request_reader().parse(call.body, item, batch=batch)
+    ]
     if len(call.segments) > 1 and len(found) != 1:
         raise ApiError(
             POST_DATA_INVALID, f"POST {call.segments[0]}/{{id}} takes exactly one <{item}>."

@@ -42,7 +42,6 @@ its first call to any of these resources.
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -517,14 +516,10 @@ def _seed_budget(tenant: str, now: datetime.datetime) -> BudgetRec:
 # ----------------------------------------------------------------------------- requests
 
 
-@functools.cache
-def _reader() -> codec.RequestReader:
-    """The 2.0 request reader: every request XSD, elements in any order, date-only dates."""
-    return codec.RequestReader()
-
-
 def _items(call: Call, cls: type[T], item: str, batch: str | None) -> list[T]:
-    return [codec.decode(cls, el) for el in _reader().parse(call.body, item, batch=batch)]
+    return [
+        codec.decode(cls, el) for el in codec.request_reader().parse(call.body, item, batch=batch)
+    ]
 
 
 def _shape(call: Call, wrapper: str, items: list[Any], tag: str | None = None) -> Answer:

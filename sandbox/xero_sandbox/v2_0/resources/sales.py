@@ -68,6 +68,7 @@ from ..service import (
 )
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sales_records (
@@ -568,6 +569,36 @@ def get_quote(service: Service, call: Call) -> Answer:
     return Service._shape(call, "Quotes", [codec.entity(model)])
 
 
+def _named(
+    given_id: str | None,
+    given_key: str | None,
+    create_only: bool,
+    find: Callable[[str], R | None],
+    find_key: Callable[[str], R | None] | None,
+    id_phrase: str,
+    noun: str,
+) -> R | None:
+    """The stored record a body names: by its id (refused when creating: ``A QuoteID cannot
+    be given when creating a quote (use POST).``; unknown: ``The quote X does not exist.``),
+    else, on POST, by its number or code (``find_key``); None for a new record."""
+    if given_id is not None:
+        if create_only:
+            raise Problems(
+                [f"{id_phrase} cannot be given when creating {_article(noun)} {noun} (use POST)."]
+            )
+        existing = find(given_id)
+        if existing is None:
+            raise Problems([f"The {noun} {given_id} does not exist."])
+        return existing
+    if not create_only and given_key and find_key is not None:
+        return find_key(given_key)
+    return None
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0] in "aeiou" else "a"
+
+
 def write_quotes(service: Service, call: Call) -> Answer:
     """PUT Quotes (create), POST Quotes (create or update), POST Quotes/{QuoteID} (update)."""
     org = call.org.org_id
@@ -576,16 +607,14 @@ def write_quotes(service: Service, call: Call) -> Answer:
     def find(key: str) -> QuoteRecord | None:
         return _by_id(service, org, QUOTE, QuoteRecord, key)
 
+    def find_key(number: str) -> QuoteRecord | None:
+        return _by_key(service, org, QUOTE, QuoteRecord, number)
+
     def save(item: models.Quote, existing: QuoteRecord | None) -> QuoteRecord:
-        if existing is None and item.quote_id is not None:
-            if create_only:
-                raise Problems(["A QuoteID cannot be given when creating a quote (use POST)."])
-            existing = find(item.quote_id)
-            if existing is None:
-                raise Problems([f"The quote {item.quote_id} does not exist."])
-        if existing is None and not create_only and item.quote_number:
+        if existing is None:
             # inferred: as invoices, POST matches a quote by its number
-            existing = _by_key(service, org, QUOTE, QuoteRecord, item.quote_number)
+            existing = _named(item.quote_id, item.quote_number, create_only, find, find_key,
+                              "A QuoteID", "quote")  # fmt: skip
         numbers = _keys(service, org, QUOTE)
         problems: list[str] = []
         if existing is not None:
@@ -821,17 +850,13 @@ def write_orders(service: Service, call: Call) -> Answer:
     def find(key: str) -> OrderRecord | None:
         return _by_id(service, org, ORDER, OrderRecord, key)
 
+    def find_key(number: str) -> OrderRecord | None:
+        return _by_key(service, org, ORDER, OrderRecord, number)
+
     def save(item: models.PurchaseOrder, existing: OrderRecord | None) -> OrderRecord:
-        if existing is None and item.purchase_order_id is not None:
-            if create_only:
-                raise Problems(
-                    ["A PurchaseOrderID cannot be given when creating a purchase order (use POST)."]
-                )
-            existing = find(item.purchase_order_id)
-            if existing is None:
-                raise Problems([f"The purchase order {item.purchase_order_id} does not exist."])
-        if existing is None and not create_only and item.purchase_order_number:
-            existing = _by_key(service, org, ORDER, OrderRecord, item.purchase_order_number)
+        if existing is None:
+            existing = _named(item.purchase_order_id, item.purchase_order_number, create_only,
+                              find, find_key, "A PurchaseOrderID", "purchase order")  # fmt: skip
         numbers = _keys(service, org, ORDER)
         problems: list[str] = []
         if existing is not None:
@@ -1114,19 +1139,9 @@ def write_repeating(service: Service, call: Call) -> Answer:
         return _by_id(service, org, REPEATING, RepeatingRecord, key)
 
     def save(item: models.RepeatingInvoice, existing: RepeatingRecord | None) -> RepeatingRecord:
-        if existing is None and item.repeating_invoice_id is not None:
-            if create_only:
-                raise Problems(
-                    [
-                        "A RepeatingInvoiceID cannot be given when creating a repeating invoice"
-                        " (use POST)."
-                    ]
-                )
-            existing = find(item.repeating_invoice_id)
-            if existing is None:
-                raise Problems(
-                    [f"The repeating invoice {item.repeating_invoice_id} does not exist."]
-                )
+        if existing is None:
+            existing = _named(item.repeating_invoice_id, None, create_only, find, None,
+                              "A RepeatingInvoiceID", "repeating invoice")  # fmt: skip
         problems: list[str] = []
         if existing is not None:
             rec = _update_repeating(service, org, item, existing, problems)
@@ -1324,15 +1339,13 @@ def write_items(service: Service, call: Call) -> Answer:
     def find(key: str) -> ItemRecord | None:
         return _by_id(service, org, ITEM, ItemRecord, key)
 
+    def find_key(code: str) -> ItemRecord | None:
+        return _by_key(service, org, ITEM, ItemRecord, code)
+
     def save(item: models.Item, existing: ItemRecord | None) -> ItemRecord:
-        if existing is None and item.item_id is not None:
-            if create_only:
-                raise Problems(["An ItemID cannot be given when creating an item (use POST)."])
-            existing = find(item.item_id)
-            if existing is None:
-                raise Problems([f"The item {item.item_id} does not exist."])
-        if existing is None and not create_only and item.code:
-            existing = _by_key(service, org, ITEM, ItemRecord, item.code)
+        if existing is None:
+            existing = _named(item.item_id, item.code, create_only, find, find_key,
+                              "An ItemID", "item")  # fmt: skip
         rec = _save_item(service, org, item, existing)
         _save(service, org, ITEM, rec)
         return rec

@@ -40,6 +40,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import lxml.html
 import pytest
+from xero_sandbox.process import parse_ready_line
 
 ROOT = Path(__file__).resolve().parents[2]
 XERO_HOSTS = frozenset(
@@ -166,14 +167,10 @@ def approve(authorize_url: str) -> str:
         return answer.headers["location"]
 
 
-def needs_redis(page: Path) -> bool:
-    """Whether the page's examples read ``REDIS_URL`` (the harness then starts a redis-server)."""
-    return "REDIS_URL" in "".join(b.code for b in blocks(page))
-
-
-def needs_webhook(page: Path) -> bool:
-    """Whether the page's examples read ``XERO_WEBHOOK_KEY`` (a webhook's signing key)."""
-    return "XERO_WEBHOOK_KEY" in "".join(b.code for b in blocks(page))
+def reads(page: Path, name: str) -> bool:
+    """Whether the page's examples read the environment variable ``name`` (``REDIS_URL``: the
+    harness starts a redis-server; ``XERO_WEBHOOK_KEY``: it subscribes a webhook)."""
+    return name in "".join(b.code for b in blocks(page))
 
 
 def subscribe_webhook(values: dict[str, str]) -> dict[str, str]:
@@ -185,13 +182,10 @@ def subscribe_webhook(values: dict[str, str]) -> dict[str, str]:
         command, capture_output=True, text=True, timeout=60, env={**os.environ, **values}
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    exported = dict(
-        line.removeprefix("export ").split("=", 1)
-        for line in done.stdout.splitlines()
-        if line.startswith("export XERO_WEBHOOK_")
-    )
+    pairs = (parse_ready_line(line) for line in done.stdout.splitlines())
+    exported = {k: v for k, v in (p for p in pairs if p) if k.startswith("XERO_WEBHOOK_")}
     assert {"XERO_WEBHOOK_KEY", "XERO_WEBHOOK_ID"} <= exported.keys(), done.stdout
-    return {name: value.strip("'\"") for name, value in exported.items()}
+    return exported
 
 
 def run_page(page: Path, values: dict[str, str], namespace: dict[str, Any]) -> None:

@@ -40,14 +40,16 @@ def test_every_example_of_the_page_runs(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    from .docs_examples import needs_redis, needs_webhook, subscribe_webhook, xero_resolves_to
+    from .docs_examples import reads, subscribe_webhook, xero_resolves_to
 
     with contextlib.ExitStack() as stack:
-        if needs_redis(page):  # a redis-server of the page's own, as REDIS_URL
+        if reads(page, "REDIS_URL"):  # a redis-server of the page's own, as REDIS_URL
             monkeypatch.setenv("REDIS_URL", stack.enter_context(running_redis(tmp_path)))
         sandbox = launch(["--time-scale", "60"])  # a sandbox of the page's own
         stack.callback(sandbox.stop)
-        if needs_webhook(page):  # subscribed as the page tells the reader: XERO_WEBHOOK_KEY
+        if reads(
+            page, "XERO_WEBHOOK_KEY"
+        ):  # subscribed as the page tells the reader: XERO_WEBHOOK_KEY
             for name, value in subscribe_webhook(sandbox.values).items():
                 monkeypatch.setenv(name, value)
         namespace: dict[str, object] = {}

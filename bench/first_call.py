@@ -31,7 +31,7 @@ body = open(sys.argv[2], "rb").read()
 def answer(request):
     return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
 start = time.process_time()
-client = v2.XeroClient(access_token="t", tenant_id="b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b",
+client = v2.XeroClient(access_token="bench-access-token", tenant_id="b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b",
     base_url="https://xero.invalid/api.xro/2.0/", limiter=None,
     http_client=httpx.Client(transport=httpx.MockTransport(answer)))
 getattr(client, sys.argv[1]).list()

@@ -21,6 +21,10 @@ from .._runtime._gc import paused
 from ._codecs.requests.accounts_request import (
     encode_request_account,
 )
+from ._codecs.requests.allocations_request import (
+    encode_request_allocation,
+    encode_request_allocations,
+)
 from ._codecs.requests.bank_transactions_request import (
     encode_request_bank_transaction,
     encode_request_bank_transactions,
@@ -51,6 +55,10 @@ from ._codecs.requests.currencies_request import (
 from ._codecs.requests.expense_claims_request import (
     encode_request_expense_claim,
     encode_request_expense_claims,
+)
+from ._codecs.requests.history_records_request import (
+    encode_request_history_record,
+    encode_request_history_records,
 )
 from ._codecs.requests.invoices_request import (
     encode_request_invoice,
@@ -114,10 +122,20 @@ from ._codecs.responses.actions_response import (
     encode_actions_response,
     write_actions_response,
 )
+from ._codecs.responses.allocations_response import (
+    decode_allocations_response,
+    encode_allocations_response,
+    write_allocations_response,
+)
 from ._codecs.responses.api_exception import (
     decode_api_exception,
     encode_api_exception,
     write_api_exception,
+)
+from ._codecs.responses.attachments_response import (
+    decode_attachments_response,
+    encode_attachments_response,
+    write_attachments_response,
 )
 from ._codecs.responses.bank_transactions_response import (
     decode_bank_transactions_response,
@@ -179,6 +197,11 @@ from ._codecs.responses.expense_claims_response import (
     encode_expense_claims_response,
     write_expense_claims_response,
 )
+from ._codecs.responses.history_records_response import (
+    decode_history_records_response,
+    encode_history_records_response,
+    write_history_records_response,
+)
 from ._codecs.responses.invoice_reminders_response import (
     decode_invoice_reminders_response,
     encode_invoice_reminders_response,
@@ -208,6 +231,11 @@ from ._codecs.responses.manual_journals_response import (
     decode_manual_journals_response,
     encode_manual_journals_response,
     write_manual_journals_response,
+)
+from ._codecs.responses.online_invoices_response import (
+    decode_online_invoices_response,
+    encode_online_invoices_response,
+    write_online_invoices_response,
 )
 from ._codecs.responses.options_response import (
     decode_options_response,
@@ -326,11 +354,13 @@ from ._codecs.types.allocation import (
     decode_allocation,
     encode_allocation,
     write_allocation,
+    write_allocation_request,
 )
 from ._codecs.types.allocation_invoice import (
     decode_allocation_invoice,
     encode_allocation_invoice,
     write_allocation_invoice,
+    write_allocation_invoice_request,
 )
 from ._codecs.types.attachment import (
     decode_attachment,
@@ -481,6 +511,12 @@ from ._codecs.types.external_link import (
     encode_external_link,
     write_external_link,
 )
+from ._codecs.types.history_record import (
+    decode_history_record,
+    encode_history_record,
+    write_history_record,
+    write_history_record_request,
+)
 from ._codecs.types.import_summary import (
     decode_import_summary,
     encode_import_summary,
@@ -573,6 +609,11 @@ from ._codecs.types.manual_journal_line import (
     encode_manual_journal_line,
     write_manual_journal_line,
     write_manual_journal_line_request,
+)
+from ._codecs.types.online_invoice import (
+    decode_online_invoice,
+    encode_online_invoice,
+    write_online_invoice,
 )
 from ._codecs.types.organisation import (
     decode_organisation,
@@ -693,8 +734,10 @@ from .models import (
     Address,
     Allocation,
     AllocationInvoice,
+    AllocationsResponse,
     ApiException,
     Attachment,
+    AttachmentsResponse,
     BalanceAmounts,
     BalanceDetail,
     Balances,
@@ -733,6 +776,8 @@ from .models import (
     ExpenseClaim,
     ExpenseClaimsResponse,
     ExternalLink,
+    HistoryRecord,
+    HistoryRecordsResponse,
     ImportSummary,
     ImportSummaryAccounts,
     ImportSummaryOrganisation,
@@ -756,6 +801,8 @@ from .models import (
     ManualJournal,
     ManualJournalLine,
     ManualJournalsResponse,
+    OnlineInvoice,
+    OnlineInvoicesResponse,
     OptionsResponse,
     Organisation,
     OrganisationsResponse,
@@ -810,8 +857,10 @@ __all__ = [
     "decode_address",
     "decode_allocation",
     "decode_allocation_invoice",
+    "decode_allocations_response",
     "decode_api_exception",
     "decode_attachment",
+    "decode_attachments_response",
     "decode_balance_amounts",
     "decode_balance_detail",
     "decode_balances",
@@ -850,6 +899,8 @@ __all__ = [
     "decode_expense_claim",
     "decode_expense_claims_response",
     "decode_external_link",
+    "decode_history_record",
+    "decode_history_records_response",
     "decode_import_summary",
     "decode_import_summary_accounts",
     "decode_import_summary_organisation",
@@ -873,6 +924,8 @@ __all__ = [
     "decode_manual_journal",
     "decode_manual_journal_line",
     "decode_manual_journals_response",
+    "decode_online_invoice",
+    "decode_online_invoices_response",
     "decode_options_response",
     "decode_organisation",
     "decode_organisations_response",
@@ -921,8 +974,10 @@ __all__ = [
     "encode_address",
     "encode_allocation",
     "encode_allocation_invoice",
+    "encode_allocations_response",
     "encode_api_exception",
     "encode_attachment",
+    "encode_attachments_response",
     "encode_balance_amounts",
     "encode_balance_detail",
     "encode_balances",
@@ -961,6 +1016,8 @@ __all__ = [
     "encode_expense_claim",
     "encode_expense_claims_response",
     "encode_external_link",
+    "encode_history_record",
+    "encode_history_records_response",
     "encode_import_summary",
     "encode_import_summary_accounts",
     "encode_import_summary_organisation",
@@ -984,6 +1041,8 @@ __all__ = [
     "encode_manual_journal",
     "encode_manual_journal_line",
     "encode_manual_journals_response",
+    "encode_online_invoice",
+    "encode_online_invoices_response",
     "encode_options_response",
     "encode_organisation",
     "encode_organisations_response",
@@ -1013,6 +1072,8 @@ __all__ = [
     "encode_report_row",
     "encode_reports_response",
     "encode_request_account",
+    "encode_request_allocation",
+    "encode_request_allocations",
     "encode_request_bank_transaction",
     "encode_request_bank_transactions",
     "encode_request_bank_transfer",
@@ -1028,6 +1089,8 @@ __all__ = [
     "encode_request_currency",
     "encode_request_expense_claim",
     "encode_request_expense_claims",
+    "encode_request_history_record",
+    "encode_request_history_records",
     "encode_request_invoice",
     "encode_request_invoices",
     "encode_request_item",
@@ -1076,9 +1139,13 @@ __all__ = [
     "write_address_request",
     "write_allocation",
     "write_allocation_invoice",
+    "write_allocation_invoice_request",
+    "write_allocation_request",
+    "write_allocations_response",
     "write_any_data_contract_base",
     "write_api_exception",
     "write_attachment",
+    "write_attachments_response",
     "write_balance_amounts",
     "write_balance_detail",
     "write_balance_detail_request",
@@ -1130,6 +1197,9 @@ __all__ = [
     "write_expense_claim_request",
     "write_expense_claims_response",
     "write_external_link",
+    "write_history_record",
+    "write_history_record_request",
+    "write_history_records_response",
     "write_import_summary",
     "write_import_summary_accounts",
     "write_import_summary_organisation",
@@ -1161,6 +1231,8 @@ __all__ = [
     "write_manual_journal_line_request",
     "write_manual_journal_request",
     "write_manual_journals_response",
+    "write_online_invoice",
+    "write_online_invoices_response",
     "write_options_response",
     "write_organisation",
     "write_organisations_response",
@@ -1228,8 +1300,10 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     Address: paused(decode_address),
     Allocation: paused(decode_allocation),
     AllocationInvoice: paused(decode_allocation_invoice),
+    AllocationsResponse: paused(decode_allocations_response),
     ApiException: paused(decode_api_exception),
     Attachment: paused(decode_attachment),
+    AttachmentsResponse: paused(decode_attachments_response),
     BalanceAmounts: paused(decode_balance_amounts),
     BalanceDetail: paused(decode_balance_detail),
     Balances: paused(decode_balances),
@@ -1268,6 +1342,8 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     ExpenseClaim: paused(decode_expense_claim),
     ExpenseClaimsResponse: paused(decode_expense_claims_response),
     ExternalLink: paused(decode_external_link),
+    HistoryRecord: paused(decode_history_record),
+    HistoryRecordsResponse: paused(decode_history_records_response),
     ImportSummary: paused(decode_import_summary),
     ImportSummaryAccounts: paused(decode_import_summary_accounts),
     ImportSummaryOrganisation: paused(decode_import_summary_organisation),
@@ -1291,6 +1367,8 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     ManualJournal: paused(decode_manual_journal),
     ManualJournalLine: paused(decode_manual_journal_line),
     ManualJournalsResponse: paused(decode_manual_journals_response),
+    OnlineInvoice: paused(decode_online_invoice),
+    OnlineInvoicesResponse: paused(decode_online_invoices_response),
     OptionsResponse: paused(decode_options_response),
     Organisation: paused(decode_organisation),
     OrganisationsResponse: paused(decode_organisations_response),
@@ -1344,8 +1422,10 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     Address: encode_address,
     Allocation: encode_allocation,
     AllocationInvoice: encode_allocation_invoice,
+    AllocationsResponse: encode_allocations_response,
     ApiException: encode_api_exception,
     Attachment: encode_attachment,
+    AttachmentsResponse: encode_attachments_response,
     BalanceAmounts: encode_balance_amounts,
     BalanceDetail: encode_balance_detail,
     Balances: encode_balances,
@@ -1384,6 +1464,8 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     ExpenseClaim: encode_expense_claim,
     ExpenseClaimsResponse: encode_expense_claims_response,
     ExternalLink: encode_external_link,
+    HistoryRecord: encode_history_record,
+    HistoryRecordsResponse: encode_history_records_response,
     ImportSummary: encode_import_summary,
     ImportSummaryAccounts: encode_import_summary_accounts,
     ImportSummaryOrganisation: encode_import_summary_organisation,
@@ -1407,6 +1489,8 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     ManualJournal: encode_manual_journal,
     ManualJournalLine: encode_manual_journal_line,
     ManualJournalsResponse: encode_manual_journals_response,
+    OnlineInvoice: encode_online_invoice,
+    OnlineInvoicesResponse: encode_online_invoices_response,
     OptionsResponse: encode_options_response,
     Organisation: encode_organisation,
     OrganisationsResponse: encode_organisations_response,
@@ -1459,8 +1543,10 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     Address: ("Address", write_address),
     Allocation: ("Allocation", write_allocation),
     AllocationInvoice: ("AllocationInvoice", write_allocation_invoice),
+    AllocationsResponse: ("AllocationsResponse", write_allocations_response),
     ApiException: ("ApiException", write_api_exception),
     Attachment: ("Attachment", write_attachment),
+    AttachmentsResponse: ("AttachmentsResponse", write_attachments_response),
     BalanceAmounts: ("BalanceAmounts", write_balance_amounts),
     BalanceDetail: ("BalanceDetail", write_balance_detail),
     Balances: ("Balances", write_balances),
@@ -1499,6 +1585,8 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     ExpenseClaim: ("ExpenseClaim", write_expense_claim),
     ExpenseClaimsResponse: ("Response", write_expense_claims_response),
     ExternalLink: ("ExternalLink", write_external_link),
+    HistoryRecord: ("HistoryRecord", write_history_record),
+    HistoryRecordsResponse: ("HistoryRecordsResponse", write_history_records_response),
     ImportSummary: ("ImportSummary", write_import_summary),
     ImportSummaryAccounts: ("ImportSummaryAccounts", write_import_summary_accounts),
     ImportSummaryOrganisation: ("ImportSummaryOrganisation", write_import_summary_organisation),
@@ -1522,6 +1610,8 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     ManualJournal: ("ManualJournal", write_manual_journal),
     ManualJournalLine: ("ManualJournalLine", write_manual_journal_line),
     ManualJournalsResponse: ("Response", write_manual_journals_response),
+    OnlineInvoice: ("OnlineInvoice", write_online_invoice),
+    OnlineInvoicesResponse: ("OnlineInvoicesResponse", write_online_invoices_response),
     OptionsResponse: ("Response", write_options_response),
     Organisation: ("Organisation", write_organisation),
     OrganisationsResponse: ("Response", write_organisations_response),

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .responses.accounts_response import AccountsResponse
     from .responses.actions_response import ActionsResponse
+    from .responses.allocations_response import AllocationsResponse
     from .responses.api_exception import ApiException
+    from .responses.attachments_response import AttachmentsResponse
     from .responses.bank_transactions_response import BankTransactionsResponse
     from .responses.bank_transfers_response import BankTransfersResponse
     from .responses.batch_payments_response import BatchPaymentsResponse
@@ -29,12 +31,14 @@ if TYPE_CHECKING:
     from .responses.credit_notes_response import CreditNotesResponse
     from .responses.currencies_response import CurrenciesResponse
     from .responses.expense_claims_response import ExpenseClaimsResponse
+    from .responses.history_records_response import HistoryRecordsResponse
     from .responses.invoice_reminders_response import InvoiceRemindersResponse
     from .responses.invoices_response import InvoicesResponse
     from .responses.items_response import ItemsResponse
     from .responses.journals_response import JournalsResponse
     from .responses.linked_transactions_response import LinkedTransactionsResponse
     from .responses.manual_journals_response import ManualJournalsResponse
+    from .responses.online_invoices_response import OnlineInvoicesResponse
     from .responses.options_response import OptionsResponse
     from .responses.organisations_response import OrganisationsResponse
     from .responses.overpayments_response import OverpaymentsResponse
@@ -150,6 +154,7 @@ if TYPE_CHECKING:
     from .types.entity_warning import EntityWarning
     from .types.expense_claim import ExpenseClaim
     from .types.external_link import ExternalLink
+    from .types.history_record import HistoryRecord
     from .types.import_summary import ImportSummary
     from .types.import_summary_accounts import ImportSummaryAccounts
     from .types.import_summary_organisation import ImportSummaryOrganisation
@@ -167,6 +172,7 @@ if TYPE_CHECKING:
     from .types.linked_transaction import LinkedTransaction
     from .types.manual_journal import ManualJournal
     from .types.manual_journal_line import ManualJournalLine
+    from .types.online_invoice import OnlineInvoice
     from .types.organisation import Organisation
     from .types.overpayment import Overpayment
     from .types.payment import Payment
@@ -200,8 +206,10 @@ __all__ = [
     "AddressType",
     "Allocation",
     "AllocationInvoice",
+    "AllocationsResponse",
     "ApiException",
     "Attachment",
+    "AttachmentsResponse",
     "BalanceAmounts",
     "BalanceDetail",
     "Balances",
@@ -256,6 +264,8 @@ __all__ = [
     "ExpenseClaimsResponse",
     "ExternalLink",
     "ExternalLinkType",
+    "HistoryRecord",
+    "HistoryRecordsResponse",
     "ImportSummary",
     "ImportSummaryAccounts",
     "ImportSummaryOrganisation",
@@ -287,6 +297,8 @@ __all__ = [
     "ManualJournalLine",
     "ManualJournalStatus",
     "ManualJournalsResponse",
+    "OnlineInvoice",
+    "OnlineInvoicesResponse",
     "OptionsResponse",
     "Organisation",
     "OrganisationClass",
@@ -364,7 +376,9 @@ if not TYPE_CHECKING:
     _MODULES = {
         "AccountsResponse": "responses.accounts_response",
         "ActionsResponse": "responses.actions_response",
+        "AllocationsResponse": "responses.allocations_response",
         "ApiException": "responses.api_exception",
+        "AttachmentsResponse": "responses.attachments_response",
         "BankTransactionsResponse": "responses.bank_transactions_response",
         "BankTransfersResponse": "responses.bank_transfers_response",
         "BatchPaymentsResponse": "responses.batch_payments_response",
@@ -377,12 +391,14 @@ if not TYPE_CHECKING:
         "CreditNotesResponse": "responses.credit_notes_response",
         "CurrenciesResponse": "responses.currencies_response",
         "ExpenseClaimsResponse": "responses.expense_claims_response",
+        "HistoryRecordsResponse": "responses.history_records_response",
         "InvoiceRemindersResponse": "responses.invoice_reminders_response",
         "InvoicesResponse": "responses.invoices_response",
         "ItemsResponse": "responses.items_response",
         "JournalsResponse": "responses.journals_response",
         "LinkedTransactionsResponse": "responses.linked_transactions_response",
         "ManualJournalsResponse": "responses.manual_journals_response",
+        "OnlineInvoicesResponse": "responses.online_invoices_response",
         "OptionsResponse": "responses.options_response",
         "OrganisationsResponse": "responses.organisations_response",
         "OverpaymentsResponse": "responses.overpayments_response",
@@ -495,6 +511,7 @@ if not TYPE_CHECKING:
         "EntityWarning": "types.entity_warning",
         "ExpenseClaim": "types.expense_claim",
         "ExternalLink": "types.external_link",
+        "HistoryRecord": "types.history_record",
         "ImportSummary": "types.import_summary",
         "ImportSummaryAccounts": "types.import_summary_accounts",
         "ImportSummaryOrganisation": "types.import_summary_organisation",
@@ -512,6 +529,7 @@ if not TYPE_CHECKING:
         "LinkedTransaction": "types.linked_transaction",
         "ManualJournal": "types.manual_journal",
         "ManualJournalLine": "types.manual_journal_line",
+        "OnlineInvoice": "types.online_invoice",
         "Organisation": "types.organisation",
         "Overpayment": "types.overpayment",
         "Payment": "types.payment",

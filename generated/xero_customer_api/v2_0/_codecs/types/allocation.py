@@ -43,6 +43,7 @@ from ...._runtime._codec import (
 from ..._codecs.types.allocation_invoice import (
     decode_allocation_invoice,
     write_allocation_invoice,
+    write_allocation_invoice_request,
 )
 from ..._codecs.types.entity_validation_error import (
     decode_entity_validation_error,
@@ -64,6 +65,7 @@ __all__ = [
     "decode_allocation",
     "encode_allocation",
     "write_allocation",
+    "write_allocation_request",
 ]
 
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
@@ -239,6 +241,17 @@ def write_allocation(el: etree._Element, obj: Allocation) -> None:
         SubElement(el, "IsDeleted").text = bool_text(obj.is_deleted)
     if obj.updated_date_utc is not None:
         SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+
+
+def write_allocation_request(el: etree._Element, obj: Allocation) -> None:
+    """Append what a request carries of a ``Allocation`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.invoice is not None:
+        write_allocation_invoice_request(SubElement(el, "Invoice"), obj.invoice)
+    if obj.applied_amount is not None:
+        SubElement(el, "AppliedAmount").text = decimal_text(obj.applied_amount)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
 
 
 def encode_allocation(obj: Allocation) -> bytes:

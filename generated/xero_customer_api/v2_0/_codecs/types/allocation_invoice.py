@@ -53,6 +53,7 @@ __all__ = [
     "decode_allocation_invoice",
     "encode_allocation_invoice",
     "write_allocation_invoice",
+    "write_allocation_invoice_request",
 ]
 
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
@@ -312,6 +313,13 @@ def write_allocation_invoice(el: etree._Element, obj: AllocationInvoice) -> None
         SubElement(el, "AmountCredited").text = decimal_text(obj.amount_credited)
     if obj.updated_date_utc is not None:
         SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+
+
+def write_allocation_invoice_request(el: etree._Element, obj: AllocationInvoice) -> None:
+    """Append what a request carries of a ``AllocationInvoice`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.invoice_id is not None:
+        SubElement(el, "InvoiceID").text = obj.invoice_id or None
 
 
 def encode_allocation_invoice(obj: AllocationInvoice) -> bytes:

@@ -35,7 +35,10 @@ from ..._codecs.types.address import (
     decode_address,
     write_address,
 )
-from ..._codecs.types.allocation import decode_allocation, write_allocation
+from ..._codecs.types.allocation import (
+    decode_allocation,
+    write_allocation,
+)
 from ..._codecs.types.bank_transaction import (
     decode_bank_transaction,
     write_bank_transaction,

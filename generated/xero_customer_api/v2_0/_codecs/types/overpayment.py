@@ -40,7 +40,10 @@ from ...._runtime._codec import (
     write_date,
     write_utc_datetime,
 )
-from ..._codecs.types.allocation import decode_allocation, write_allocation
+from ..._codecs.types.allocation import (
+    decode_allocation,
+    write_allocation,
+)
 from ..._codecs.types.attachment import decode_attachment, write_attachment
 from ..._codecs.types.contact import (
     decode_contact,

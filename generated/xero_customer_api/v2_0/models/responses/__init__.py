@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .accounts_response import AccountsResponse
     from .actions_response import ActionsResponse
+    from .allocations_response import AllocationsResponse
     from .api_exception import ApiException
+    from .attachments_response import AttachmentsResponse
     from .bank_transactions_response import BankTransactionsResponse
     from .bank_transfers_response import BankTransfersResponse
     from .batch_payments_response import BatchPaymentsResponse
@@ -29,12 +31,14 @@ if TYPE_CHECKING:
     from .credit_notes_response import CreditNotesResponse
     from .currencies_response import CurrenciesResponse
     from .expense_claims_response import ExpenseClaimsResponse
+    from .history_records_response import HistoryRecordsResponse
     from .invoice_reminders_response import InvoiceRemindersResponse
     from .invoices_response import InvoicesResponse
     from .items_response import ItemsResponse
     from .journals_response import JournalsResponse
     from .linked_transactions_response import LinkedTransactionsResponse
     from .manual_journals_response import ManualJournalsResponse
+    from .online_invoices_response import OnlineInvoicesResponse
     from .options_response import OptionsResponse
     from .organisations_response import OrganisationsResponse
     from .overpayments_response import OverpaymentsResponse
@@ -63,7 +67,9 @@ if TYPE_CHECKING:
 __all__ = [
     "AccountsResponse",
     "ActionsResponse",
+    "AllocationsResponse",
     "ApiException",
+    "AttachmentsResponse",
     "BankTransactionsResponse",
     "BankTransfersResponse",
     "BatchPaymentsResponse",
@@ -76,12 +82,14 @@ __all__ = [
     "CreditNotesResponse",
     "CurrenciesResponse",
     "ExpenseClaimsResponse",
+    "HistoryRecordsResponse",
     "InvoiceRemindersResponse",
     "InvoicesResponse",
     "ItemsResponse",
     "JournalsResponse",
     "LinkedTransactionsResponse",
     "ManualJournalsResponse",
+    "OnlineInvoicesResponse",
     "OptionsResponse",
     "OrganisationsResponse",
     "OverpaymentsResponse",
@@ -112,7 +120,9 @@ if not TYPE_CHECKING:
     _MODULES = {
         "AccountsResponse": "accounts_response",
         "ActionsResponse": "actions_response",
+        "AllocationsResponse": "allocations_response",
         "ApiException": "api_exception",
+        "AttachmentsResponse": "attachments_response",
         "BankTransactionsResponse": "bank_transactions_response",
         "BankTransfersResponse": "bank_transfers_response",
         "BatchPaymentsResponse": "batch_payments_response",
@@ -125,12 +135,14 @@ if not TYPE_CHECKING:
         "CreditNotesResponse": "credit_notes_response",
         "CurrenciesResponse": "currencies_response",
         "ExpenseClaimsResponse": "expense_claims_response",
+        "HistoryRecordsResponse": "history_records_response",
         "InvoiceRemindersResponse": "invoice_reminders_response",
         "InvoicesResponse": "invoices_response",
         "ItemsResponse": "items_response",
         "JournalsResponse": "journals_response",
         "LinkedTransactionsResponse": "linked_transactions_response",
         "ManualJournalsResponse": "manual_journals_response",
+        "OnlineInvoicesResponse": "online_invoices_response",
         "OptionsResponse": "options_response",
         "OrganisationsResponse": "organisations_response",
         "OverpaymentsResponse": "overpayments_response",

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .entity_warning import EntityWarning
     from .expense_claim import ExpenseClaim
     from .external_link import ExternalLink
+    from .history_record import HistoryRecord
     from .import_summary import ImportSummary
     from .import_summary_accounts import ImportSummaryAccounts
     from .import_summary_organisation import ImportSummaryOrganisation
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from .linked_transaction import LinkedTransaction
     from .manual_journal import ManualJournal
     from .manual_journal_line import ManualJournalLine
+    from .online_invoice import OnlineInvoice
     from .organisation import Organisation
     from .overpayment import Overpayment
     from .payment import Payment
@@ -116,6 +118,7 @@ __all__ = [
     "EntityWarning",
     "ExpenseClaim",
     "ExternalLink",
+    "HistoryRecord",
     "ImportSummary",
     "ImportSummaryAccounts",
     "ImportSummaryOrganisation",
@@ -133,6 +136,7 @@ __all__ = [
     "LinkedTransaction",
     "ManualJournal",
     "ManualJournalLine",
+    "OnlineInvoice",
     "Organisation",
     "Overpayment",
     "Payment",
@@ -189,6 +193,7 @@ if not TYPE_CHECKING:
         "EntityWarning": "entity_warning",
         "ExpenseClaim": "expense_claim",
         "ExternalLink": "external_link",
+        "HistoryRecord": "history_record",
         "ImportSummary": "import_summary",
         "ImportSummaryAccounts": "import_summary_accounts",
         "ImportSummaryOrganisation": "import_summary_organisation",
@@ -206,6 +211,7 @@ if not TYPE_CHECKING:
         "LinkedTransaction": "linked_transaction",
         "ManualJournal": "manual_journal",
         "ManualJournalLine": "manual_journal_line",
+        "OnlineInvoice": "online_invoice",
         "Organisation": "organisation",
         "Overpayment": "overpayment",
         "Payment": "payment",

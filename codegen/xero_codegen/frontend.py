@@ -892,6 +892,21 @@ def load_api(
                 problems.append(
                     f"{where}: returns {returns!r} needs a list payload and one of {RETURNS}"
                 )
+        cli_arguments = tuple(str(a) for a in raw.get("cli_arguments", ()))
+        positional = [pp.name for pp in path_params] + arguments
+        for name_ in cli_arguments:
+            if name_ not in positional or name_ in one_of:
+                problems.append(
+                    f"{where}: cli_arguments names {name_!r}, which is not a path parameter or"
+                    " body argument of the endpoint (or is one of a one_of)"
+                )
+        cli_command = raw.get("cli_command")
+        if cli_command is not None and (
+            sub is None or not isinstance(cli_command, str) or not cli_command.isidentifier()
+        ):
+            problems.append(
+                f"{where}: cli_command {cli_command!r} needs a sub_resource and an identifier"
+            )
         stream: tuple[str, str] | None = None
         if raw.get("stream", False) and response is not None and response_cls is not None:
             stream = _stream_tags(response_cls, response.payload)
@@ -924,6 +939,8 @@ def load_api(
                 returns=returns,
                 tenanted=bool(api.get("tenant_parameter", False)),
                 sub_resource=sub,
+                cli_arguments=cli_arguments,
+                cli_command=cli_command,
             )
         )
 

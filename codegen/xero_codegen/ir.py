@@ -144,6 +144,11 @@ class Endpoint:
     tenanted: bool = False  # the API's calls name a tenant (OAuth 2.0 errors, tenant_id=)
     refetch: Refetch | None = None
     sub_resource: str | None = None  # the nested resource it belongs to (client.<r>.<sub>)
+    # The `xero` command line: parameters given by position rather than as options (in this
+    # order: path parameters and body arguments), and, for an endpoint of a sub-resource, the
+    # name of a command of the parent's group that runs it (``xero invoices history ID``).
+    cli_arguments: tuple[str, ...] = ()
+    cli_command: str | None = None
 
     @property
     def result(self) -> ResponseSpec:

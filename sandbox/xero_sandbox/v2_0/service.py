@@ -1451,8 +1451,13 @@ class NotFound(Exception):
     """The record of the path does not exist (404 text/html)."""
 
 
-#: (method, resource, number of path segments) -> handler, scope family, write?
-ROUTES: dict[tuple[str, str, int], tuple[Handler, str]] = {
+#: A route: (method, resource, number of path segments), or for a sub-resource of a record
+#: (method, resource, number of path segments, lower-cased third segment), e.g.
+#: ("GET", "invoices", 3, "history") for GET Invoices/{InvoiceID}/History.
+RouteKey = tuple[str, str, int] | tuple[str, str, int, str]
+
+#: route -> handler, scope family; a sub-resource's key is tried before the plain one.
+ROUTES: dict[RouteKey, tuple[Handler, str]] = {
     ("GET", "contacts", 1): (Service.list_contacts, "accounting.contacts"),
     ("GET", "contacts", 2): (Service.get_contact, "accounting.contacts"),
     ("PUT", "contacts", 1): (Service.put_contacts, "accounting.contacts"),
@@ -1498,7 +1503,7 @@ def _more_routes() -> None:
 
 _more_routes()
 #: The resources (lower-case first path segment) under /api.xro/2.0/.
-RESOURCES = frozenset(resource for _, resource, _ in ROUTES)
+RESOURCES = frozenset(key[1] for key in ROUTES)
 
 
 def route(method: str, segments: list[str]) -> tuple[Handler, str] | None:
@@ -1508,4 +1513,8 @@ def route(method: str, segments: list[str]) -> tuple[Handler, str] | None:
     resource = segments[0].lower()
     if resource == "trackingcategories" and len(segments) >= 3 and segments[2] != "Options":
         return None
+    if len(segments) >= 3:  # Xero's paths are case-insensitive (…/{id}/history)
+        found = ROUTES.get((method, resource, len(segments), segments[2].lower()))
+        if found is not None:
+            return found
     return ROUTES.get((method, resource, len(segments)))

@@ -2,7 +2,8 @@
 
 Each module of this package defines ``ROUTES``, a mapping of ``(method, resource, number of
 path segments) -> (handler, scope family)`` like :data:`..service.ROUTES` (``resource`` is
-the lower-cased first path segment), and may define ``SCHEMA``, SQL run when the store opens
+the lower-cased first path segment; a sub-resource of a record adds its lower-cased third
+segment: ``("GET", "invoices", 3, "history")``, tried before the plain key), and may define ``SCHEMA``, SQL run when the store opens
 (``CREATE TABLE IF NOT EXISTS ...``), and ``SEED(store, org)``, run when the store creates an
 organisation (so that a read never has to write). A handler is called as ``handler(service, call)`` and
 returns an :class:`..service.Answer`; it raises :class:`..errors.ApiError` or
@@ -27,9 +28,9 @@ def modules() -> list[ModuleType]:
     ]
 
 
-def routes() -> dict[tuple[str, str, int], tuple[Any, str]]:
+def routes() -> dict[tuple[str, str, int] | tuple[str, str, int, str], tuple[Any, str]]:
     """The routes of every module (a route defined twice is a bug, refused here)."""
-    found: dict[tuple[str, str, int], tuple[Any, str]] = {}
+    found: dict[tuple[str, str, int] | tuple[str, str, int, str], tuple[Any, str]] = {}
     for module in modules():
         for key, value in getattr(module, "ROUTES", {}).items():
             if key in found:

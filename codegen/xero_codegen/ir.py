@@ -30,6 +30,7 @@ PATH_TYPES = ("guid", "string", "int")
 HEADER_TYPES = ("datetime",)
 METHODS = ("GET", "PUT", "POST", "DELETE")
 RETURNS = ("list", "one", "batch", "none")
+BINARY_RETURNS = "bytes"  # the `returns` of an endpoint whose answer is a file (response.binary)
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 
 
@@ -125,6 +126,38 @@ class Refetch:
     key: str
 
 
+# ------------------------------------------------------------------------------ binary
+# Endpoints whose answer is a file (PDFs, attachments) or whose body is one (uploads); the
+# runtime's _binary module does the work, the generated methods only name the call.
+
+
+@dataclass(frozen=True)
+class BinaryResponse:
+    """The manifest's ``response = { binary = "<media type>" }``: the answer is a file, returned
+    as ``bytes`` by the method and streamed to a destination by its ``<name>_to`` twin."""
+
+    accept: str  # the Accept header sent ("application/pdf"; "*/*" for any file)
+    # the request header naming the file's media type that Xero's description asks for on
+    # attachment downloads ("contentType"), from `content_type=` or the file name; None: none
+    content_type_header: str | None = None
+    file_name: str | None = None  # the path parameter holding the file name (to guess the type)
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.accept == "application/pdf"
+
+
+@dataclass(frozen=True)
+class BinaryRequest:
+    """The manifest's ``request = { binary = true, param = "content" }``: the body is a file
+    (bytes, a binary file object or a path), streamed with its Content-Length."""
+
+    param: str  # the keyword argument of the content ("content")
+    file_name: str  # the path parameter holding the file name (its last segment)
+    max_files: int | None = None  # files a document may hold (checked by listing first)
+    folder: str = ""  # the path without its last segment (the file name): lists the files
+
+
 @dataclass(frozen=True)
 class Endpoint:
     resource: str
@@ -149,6 +182,83 @@ class Endpoint:
     # name of a command of the parent's group that runs it (``xero invoices history ID``).
     cli_arguments: tuple[str, ...] = ()
     cli_command: str | None = None
+    binary: BinaryResponse | None = None  # the answer is a file (returns = "bytes")
+    upload: BinaryRequest | None = None  # the body is a file
+
+    @property
+    def plain(self) -> bool:
+        """An endpoint of XML documents both ways (no file in or out)."""
+        return self.binary is None and self.upload is None
+
+    @property
+    def binary_returns_doc(self) -> str:
+        """The ``Returns:`` text of a binary endpoint's method (``bytes``)."""
+        assert self.binary is not None
+        what = "the PDF" if self.binary.is_pdf else "the file"
+        return (
+            f"The bytes of {what}, read whole (at most the client's ``max_response_bytes``;"
+            f" ``{self.name}_to()`` streams it to a path or file instead)."
+        )
+
+    @property
+    def binary_raises(self) -> tuple[tuple[str, str], ...]:
+        """The ``Raises:`` entries of a binary endpoint's methods (download or upload)."""
+        refused = self._refusals()
+        if self.upload is not None:
+            refused += [
+                f"``{self.upload.param}`` not bytes, a binary file object or a path",
+                "the file larger than the client's ``max_attachment_bytes`` (10 MiB by default)",
+                "a file name that is empty, over 255 characters, or holds ``/``, ``\\`` or a"
+                " control character (inferred)",
+                "``content_type`` not a media type",
+            ]
+            if self.upload.max_files is not None:
+                refused.append(
+                    f"the document already holding {self.upload.max_files} files and"
+                    " ``file_name`` not one of them (Xero's limit; listed first, one GET)"
+                )
+        refused.append("``max_retries`` not a whole number >= 0")
+        parent = _noun(_singular(self.resource))
+        entries = [
+            ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
+            ("NotFoundError", f"No such {parent} (or file) in this organisation."),
+        ]
+        if self.upload is not None:
+            entries.append(
+                (
+                    "ValidationError",
+                    "Xero refused the file (400 ApiException); a file over Xero's size limit is"
+                    " a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).",
+                )
+            )
+        else:
+            what = "a PDF" if self.binary is not None and self.binary.is_pdf else "the file"
+            entries.append(
+                (
+                    "XeroResponseError",
+                    f"The answer is not {what} (an HTML or XML page, or a body that is not a"
+                    " PDF), or larger than ``max_response_bytes``.",
+                )
+            )
+        entries += [
+            (
+                "AuthenticationError",
+                "The access token was refused (expired, revoked, disconnected).",
+            ),
+            (
+                "PermissionDeniedError",
+                "The tenant is not connected to this app, or a scope is missing.",
+            ),
+            ("RateLimitError", "A rate limit was hit and waiting was not possible or allowed."),
+            ("XeroAPIError", "Xero answered with another error."),
+            (
+                "XeroError",
+                "The call failed otherwise (network, timeout, token endpoint, unreadable answer"
+                + (", the destination could not be written" if self.binary is not None else "")
+                + ").",
+            ),
+        ]
+        return tuple(entries)
 
     @property
     def result(self) -> ResponseSpec:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -140,6 +140,15 @@ def path_expression(endpoint: Endpoint) -> str:
         label = " or ".join(p.name for p in fillers)
         parts.append(f'encode_path_segment("{label}", {encoded})')
     return " + ".join(parts)
+
+
+def folder_expression(endpoint: Endpoint) -> str:
+    """Binary uploads: the expression of the path without its last segment (the file name,
+    which the runtime checks and appends)."""
+    upload = endpoint.upload
+    assert upload is not None
+    params = tuple(p for p in endpoint.path_params if p.name != upload.file_name)
+    return path_expression(replace(endpoint, path=upload.folder, path_params=params))
 
 
 def return_type(endpoint: Endpoint) -> str:
@@ -329,6 +338,7 @@ def environment() -> jinja2.Environment:
         query_expr=query_expression,
         path_type=path_param_type,
         path_expr=path_expression,
+        folder_expr=folder_expression,
         encode_fn=encode_function,
         body_field_type=body_field_type,
         argument_type=argument_type,

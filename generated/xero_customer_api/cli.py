@@ -63,6 +63,14 @@ Endpoints of API 2.0:
   xero accounts save                      Update one account, e.g. archive it with Status
                                           ARCHIVED.
   xero accounts delete                    Delete an account that has no transactions.
+  xero accounts attachments upload        Attach a file to an account; the content is streamed,
+                                          its type taken from the file name unless given.
+  xero accounts attachments replace       Replace a file attached to an account (POST; a new
+                                          name is added, as by upload).
+  xero accounts attachments list          List the files attached to an account.
+  xero accounts attachments download      Download a file attached to an account, by file name
+                                          or AttachmentID, as bytes; download_to streams it to a
+                                          file.
   xero bank-transactions list             List the organisation's bank transactions, one page or
                                           all, optionally filtered and sorted.
   xero bank-transactions get              Get one bank transaction, with its lines, by its
@@ -73,6 +81,15 @@ Endpoints of API 2.0:
   xero bank-transactions save-many        Create or update a batch of bank transactions in one
                                           call, each as by save.
   xero bank-transactions delete           Delete a bank transaction by saving Status DELETED.
+  xero bank-transactions attachments uploadAttach a file to a bank transaction; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero bank-transactions attachments replaceReplace a file attached to a bank transaction (POST;
+                                          a new name is added, as by upload).
+  xero bank-transactions attachments list List the files attached to a bank transaction.
+  xero bank-transactions attachments downloadDownload a file attached to a bank transaction, by
+                                          file name or AttachmentID, as bytes; download_to
+                                          streams it to a file.
   xero bank-transfers list                List the organisation's bank transfers, all of them,
                                           optionally filtered and sorted; deleted ones only with
                                           include_deleted.
@@ -84,6 +101,15 @@ Endpoints of API 2.0:
                                           the call.
   xero bank-transfers delete              Delete a bank transfer.
   xero bank-transfers delete-many         Delete several bank transfers in one call.
+  xero bank-transfers attachments upload  Attach a file to a bank transfer; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero bank-transfers attachments replace Replace a file attached to a bank transfer (POST; a
+                                          new name is added, as by upload).
+  xero bank-transfers attachments list    List the files attached to a bank transfer.
+  xero bank-transfers attachments downloadDownload a file attached to a bank transfer, by file
+                                          name or AttachmentID, as bytes; download_to streams it
+                                          to a file.
   xero batch-payments list                List the organisation's batch payments, optionally
                                           filtered and sorted.
   xero batch-payments get                 Get one batch payment, with its payments, by its
@@ -128,6 +154,14 @@ Endpoints of API 2.0:
                                           contact.
   xero contacts update                    Update the contact of the path with what the contact
                                           given sets.
+  xero contacts attachments upload        Attach a file to a contact; the content is streamed,
+                                          its type taken from the file name unless given.
+  xero contacts attachments replace       Replace a file attached to a contact (POST; a new name
+                                          is added, as by upload).
+  xero contacts attachments list          List the files attached to a contact.
+  xero contacts attachments download      Download a file attached to a contact, by file name or
+                                          AttachmentID, as bytes; download_to streams it to a
+                                          file.
   xero credit-notes list                  List the organisation's credit notes.
   xero credit-notes get                   Get one credit note, with its lines and allocations,
                                           by its CreditNoteID or by its CreditNoteNumber.
@@ -140,6 +174,17 @@ Endpoints of API 2.0:
   xero credit-notes delete                Delete a draft or submitted credit note or void an
                                           approved one; 2.0 has no DELETE for credit notes, so
                                           this saves the new status.
+  xero credit-notes pdf                   The credit note as a PDF document, as bytes; pdf_to
+                                          streams it to a file.
+  xero credit-notes attachments upload    Attach a file to a credit note; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero credit-notes attachments replace   Replace a file attached to a credit note (POST; a new
+                                          name is added, as by upload).
+  xero credit-notes attachments list      List the files attached to a credit note.
+  xero credit-notes attachments download  Download a file attached to a credit note, by file
+                                          name or AttachmentID, as bytes; download_to streams it
+                                          to a file.
   xero currencies list                    List the organisation's currencies, optionally
                                           filtered and sorted.
   xero currencies create                  Add a currency to the organisation by its ISO 4217
@@ -167,6 +212,16 @@ Endpoints of API 2.0:
   xero invoices delete                    Delete a draft or submitted invoice or void an
                                           approved one; 2.0 has no DELETE for invoices, so this
                                           saves the new status.
+  xero invoices pdf                       The invoice as a PDF document, as bytes; pdf_to
+                                          streams it to a file.
+  xero invoices attachments upload        Attach a file to an invoice; the content is streamed,
+                                          its type taken from the file name unless given.
+  xero invoices attachments replace       Replace a file attached to an invoice (POST; a new
+                                          name is added, as by upload).
+  xero invoices attachments list          List the files attached to an invoice.
+  xero invoices attachments download      Download a file attached to an invoice, by file name
+                                          or AttachmentID, as bytes; download_to streams it to a
+                                          file.
   xero items list                         List the organisation's items, optionally filtered and
                                           sorted.
   xero items get                          Get one item by its ItemID or by its Code.
@@ -205,6 +260,15 @@ Endpoints of API 2.0:
   xero manual-journals delete             Delete a draft manual journal or void a posted one;
                                           2.0 has no DELETE for manual journals, so this saves
                                           the new status.
+  xero manual-journals attachments upload Attach a file to a manual journal; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero manual-journals attachments replaceReplace a file attached to a manual journal (POST; a
+                                          new name is added, as by upload).
+  xero manual-journals attachments list   List the files attached to a manual journal.
+  xero manual-journals attachments downloadDownload a file attached to a manual journal, by file
+                                          name or AttachmentID, as bytes; download_to streams it
+                                          to a file.
   xero organisation get                   Get the organisation of the tenant.
   xero organisation list-actions          List what the organisation may do, e.g.
                                           UseMulticurrency or CreateApprovedInvoice.
@@ -239,6 +303,17 @@ Endpoints of API 2.0:
   xero purchase-orders update             Update the purchase order of the path with what the
                                           order given sets.
   xero purchase-orders delete             Delete a purchase order that is not BILLED.
+  xero purchase-orders pdf                The purchase order as a PDF document, as bytes; pdf_to
+                                          streams it to a file.
+  xero purchase-orders attachments upload Attach a file to a purchase order; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero purchase-orders attachments replaceReplace a file attached to a purchase order (POST; a
+                                          new name is added, as by upload).
+  xero purchase-orders attachments list   List the files attached to a purchase order.
+  xero purchase-orders attachments downloadDownload a file attached to a purchase order, by file
+                                          name or AttachmentID, as bytes; download_to streams it
+                                          to a file.
   xero quotes list                        List the organisation's quotes, filtered by their own
                                           parameters and sorted; give page for up to 100 quotes
                                           a page.
@@ -251,12 +326,30 @@ Endpoints of API 2.0:
   xero quotes update                      Update the quote of the path with what the quote given
                                           sets.
   xero quotes delete                      Delete a quote.
+  xero quotes pdf                         The quote as a PDF document, as bytes; pdf_to streams
+                                          it to a file.
+  xero quotes attachments upload          Attach a file to a quote; the content is streamed, its
+                                          type taken from the file name unless given.
+  xero quotes attachments replace         Replace a file attached to a quote (POST; a new name
+                                          is added, as by upload).
+  xero quotes attachments list            List the files attached to a quote.
+  xero quotes attachments download        Download a file attached to a quote, by file name or
+                                          AttachmentID, as bytes; download_to streams it to a
+                                          file.
   xero receipts list                      List the organisation's receipts, optionally filtered
                                           and sorted.
   xero receipts get                       Get one receipt, with its lines, by its ReceiptID.
   xero receipts create                    Create one draft receipt.
   xero receipts create-many               Create several draft receipts in one call.
   xero receipts save                      Update one receipt.
+  xero receipts attachments upload        Attach a file to a receipt; the content is streamed,
+                                          its type taken from the file name unless given.
+  xero receipts attachments replace       Replace a file attached to a receipt (POST; a new name
+                                          is added, as by upload).
+  xero receipts attachments list          List the files attached to a receipt.
+  xero receipts attachments download      Download a file attached to a receipt, by file name or
+                                          AttachmentID, as bytes; download_to streams it to a
+                                          file.
   xero repeating-invoices list            List the repeating invoice templates, optionally
                                           filtered and sorted.
   xero repeating-invoices get             Get one repeating invoice template, with its schedule
@@ -271,6 +364,15 @@ Endpoints of API 2.0:
                                           given sets.
   xero repeating-invoices delete          Delete a repeating invoice template; invoices it made
                                           stay.
+  xero repeating-invoices attachments uploadAttach a file to a repeating invoice; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero repeating-invoices attachments replaceReplace a file attached to a repeating invoice
+                                          (POST; a new name is added, as by upload).
+  xero repeating-invoices attachments listList the files attached to a repeating invoice.
+  xero repeating-invoices attachments downloadDownload a file attached to a repeating invoice,
+                                          by file name or AttachmentID, as bytes; download_to
+                                          streams it to a file.
   xero reports trial-balance              Get the Trial Balance at a date.
   xero reports profit-and-loss            Get the Profit and Loss over a period.
   xero reports balance-sheet              Get the Balance Sheet at a date.

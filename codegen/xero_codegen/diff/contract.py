@@ -310,7 +310,9 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
     api_raw = manifest.get("api", {})
     package = str(api_raw.get("package", ""))
     response_files = {
-        Path(e["response"]["schema"]).name for e in manifest.get("endpoints", []) if "response" in e
+        Path(e["response"]["schema"]).name
+        for e in manifest.get("endpoints", [])
+        if "schema" in e.get("response", {})  # not a file (response.binary)
     }
     # --- the generator's own front end, called as pipeline.build calls it (the only
     # IR-shaped calls of the diff package). The 2.0 front end takes the write-shape folder

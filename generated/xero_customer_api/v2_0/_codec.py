@@ -1546,7 +1546,7 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     AllocationsResponse: ("AllocationsResponse", write_allocations_response),
     ApiException: ("ApiException", write_api_exception),
     Attachment: ("Attachment", write_attachment),
-    AttachmentsResponse: ("AttachmentsResponse", write_attachments_response),
+    AttachmentsResponse: ("Response", write_attachments_response),
     BalanceAmounts: ("BalanceAmounts", write_balance_amounts),
     BalanceDetail: ("BalanceDetail", write_balance_detail),
     Balances: ("Balances", write_balances),

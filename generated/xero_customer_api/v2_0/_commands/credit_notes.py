@@ -22,6 +22,7 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.credit_note import decode_credit_note
 from ..models import (
+    Attachment,
     CreditNote,
 )
 
@@ -48,6 +49,12 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def credit_notes() -> None:
     """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
     attachments, history and PDFs are not here."""
+
+
+@credit_notes.group(name="attachments", short_help="Files attached to a credit note.")
+def credit_notes_attachments() -> None:
+    """Files attached to a credit note (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
 
 
 @credit_notes.command(
@@ -523,6 +530,262 @@ def credit_notes_delete(
             status=status,
         )
         state.emit(answer, "credit_notes", output_format, one=True, columns=shown)
+
+
+@credit_notes_attachments.command(
+    name="list",
+    short_help="List the files attached to a credit note.",
+    epilog="HTTP: GET CreditNotes/{CreditNoteID}/Attachments",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def credit_notes_attachments_list(
+    state: cs.State,
+    credit_note_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to a credit note (names, sizes, types and ids; not their content)."""
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+        },
+        record=Attachment,
+    ) as client:
+        answer = client.credit_notes.attachments.with_raw_response.list(
+            credit_note_id=credit_note_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@credit_notes.command(
+    name="pdf",
+    short_help="The credit note as a PDF document, as bytes; pdf_to streams it to a file.",
+    epilog="HTTP: GET CreditNotes/{CreditNoteID}/pdf",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@cs.binary_output_options
+@click.pass_obj
+def credit_notes_pdf(
+    state: cs.State,
+    credit_note_id: str,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """The credit note as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams
+    it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    label = "Downloading the PDF"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "CREDIT_NOTE_ID": credit_note_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.credit_notes.pdf_to(
+            destination=out,
+            credit_note_id=credit_note_id,
+        )
+
+
+@credit_notes_attachments.command(
+    name="upload",
+    short_help="Attach a file to a credit note; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT CreditNotes/{CreditNoteID}/Attachments/{FileName}",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@click.option(
+    "--include-online/--no-include-online",
+    "include_online",
+    default=False,
+    help="True to show the file to the customer with the online invoice.",
+)
+@cs.progress_option
+@cs.output_options
+@click.pass_obj
+def credit_notes_attachments_upload(
+    state: cs.State,
+    credit_note_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    include_online: bool,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to a credit note (a file of the same name is replaced); the content is
+    streamed, its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "CREDIT_NOTE_ID": credit_note_id,
+            },
+            record=Attachment,
+        ) as client:
+            answer = client.credit_notes.attachments.with_raw_response.upload(
+                credit_note_id=credit_note_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+                include_online=include_online,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@credit_notes_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to a credit note (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST CreditNotes/{CreditNoteID}/Attachments/{FileName}",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.progress_option
+@cs.output_options
+@click.pass_obj
+def credit_notes_attachments_replace(
+    state: cs.State,
+    credit_note_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to a credit note (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "CREDIT_NOTE_ID": credit_note_id,
+            },
+            record=Attachment,
+        ) as client:
+            answer = client.credit_notes.attachments.with_raw_response.replace(
+                credit_note_id=credit_note_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@credit_notes_attachments.command(
+    name="download",
+    short_help="Download a file attached to a credit note, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def credit_notes_attachments_download(
+    state: cs.State,
+    credit_note_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to a credit note, by file name or AttachmentID, as bytes;
+    download_to() streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "CREDIT_NOTE_ID": credit_note_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.credit_notes.attachments.download_to(
+            destination=out,
+            credit_note_id=credit_note_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
 
 
 @credit_notes.command(

@@ -95,6 +95,7 @@ class Examples:
 
     python: str | None
     cli: str | None
+    upload: str | None = None  # an upload's content argument (request.binary)
 
 
 def _examples(schema_dir: Path) -> dict[str, Examples]:
@@ -104,9 +105,14 @@ def _examples(schema_dir: Path) -> dict[str, Examples]:
         python, cli = raw.get("example"), raw.get("cli_example")
         sub = raw.get("sub_resource")
         key = ".".join(str(p) for p in (raw.get("resource"), sub, raw.get("name")) if p)
+        request = raw.get("request")
         found[key] = Examples(
             python.strip() if isinstance(python, str) and python.strip() else None,
             cli.strip() if isinstance(cli, str) and cli.strip() else None,
+            # files in and out (issue 18): the content's argument of an upload
+            upload=str(request.get("param"))
+            if isinstance(request, dict) and request.get("binary")
+            else None,
         )
     return found
 
@@ -262,12 +268,27 @@ def _resource_page(c: Contract, resource: str, examples: dict[str, Examples]) ->
                 else f"[{ep.request.model}](models.md#{ep.request.model.lower()})"
             )
             lines += [f"Body (`{ep.request.param}`): {shape}. {_md(ep.request.doc)}", ""]
+        given = examples.get(ep.id)
+        if given is not None and given.upload:  # a file as the body (issue 18)
+            lines += [
+                f"Body (`{given.upload}`): the file, as bytes, a binary file object or a"
+                " `pathlib.Path`, streamed with its length (never read whole); `content_type=`"
+                " names its media type (by default guessed from the file name). Refused before"
+                " sending: a file over the client's `max_attachment_bytes` (10 MiB by default),"
+                " a bad file name, text instead of bytes, an 11th file on the document.",
+                "",
+            ]
         result = f"[{ep.response_model}](models.md#{ep.response_model.lower()})"
         returns = {
             "one": result,
             "list": f"a list of {result}",
             "batch": f"a BatchResult of {result}",
             "none": "None (Xero answers 204 No Content)",
+            "bytes": (
+                f"the file as `bytes`; `client.{resource}.{ep.name}_to(..., destination=...)`"
+                " streams it to a path (written through a temporary file, renamed once"
+                " complete) or a binary file object and returns the number of bytes written"
+            ),
         }
         lines += [f"Returns {returns.get(ep.returns, result)}.", ""]
         if ep.stream:

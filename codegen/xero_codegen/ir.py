@@ -208,8 +208,8 @@ class Endpoint:
             refused += [
                 f"``{self.upload.param}`` not bytes, a binary file object or a path",
                 "the file larger than the client's ``max_attachment_bytes`` (10 MiB by default)",
-                "a file name that is empty, over 255 characters, or holds ``/``, ``\\`` or a"
-                " control character (inferred)",
+                "a file name that is empty, over 255 characters, or holds a slash, a backslash"
+                " or a control character (inferred)",
                 "``content_type`` not a media type",
             ]
             if self.upload.max_files is not None:
@@ -232,12 +232,15 @@ class Endpoint:
                 )
             )
         else:
-            what = "a PDF" if self.binary is not None and self.binary.is_pdf else "the file"
+            pdf = self.binary is not None and self.binary.is_pdf
             entries.append(
                 (
                     "XeroResponseError",
-                    f"The answer is not {what} (an HTML or XML page, or a body that is not a"
-                    " PDF), or larger than ``max_response_bytes``.",
+                    "The answer is not a PDF (an HTML or XML page, or a body that does not start"
+                    " with %PDF-), or larger than ``max_response_bytes``."
+                    if pdf
+                    else "The answer is an HTML or XML page where the file was expected (unless"
+                    " that is the type asked for), or larger than ``max_response_bytes``.",
                 )
             )
         entries += [

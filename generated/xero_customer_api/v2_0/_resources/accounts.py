@@ -89,7 +89,8 @@ class AccountsAttachmentsResourceWithRawResponse:
 
         Args:
             account_id: Xero's identifier of the account.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -109,10 +110,11 @@ class AccountsAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such account (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -164,7 +166,8 @@ class AccountsAttachmentsResourceWithRawResponse:
 
         Args:
             account_id: Xero's identifier of the account.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -184,10 +187,11 @@ class AccountsAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such account (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -256,8 +260,8 @@ class AccountsAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -340,8 +344,8 @@ class AccountsAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -464,7 +468,8 @@ class AccountsAttachmentsResource:
 
         Args:
             account_id: Xero's identifier of the account.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -483,10 +488,11 @@ class AccountsAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such account (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -532,7 +538,8 @@ class AccountsAttachmentsResource:
 
         Args:
             account_id: Xero's identifier of the account.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -551,10 +558,11 @@ class AccountsAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such account (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -617,8 +625,8 @@ class AccountsAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -684,8 +692,8 @@ class AccountsAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1362,7 +1370,8 @@ class AsyncAccountsAttachmentsResourceWithRawResponse:
 
         Args:
             account_id: Xero's identifier of the account.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -1382,10 +1391,11 @@ class AsyncAccountsAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such account (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -1437,7 +1447,8 @@ class AsyncAccountsAttachmentsResourceWithRawResponse:
 
         Args:
             account_id: Xero's identifier of the account.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -1457,10 +1468,11 @@ class AsyncAccountsAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such account (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -1529,8 +1541,8 @@ class AsyncAccountsAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1613,8 +1625,8 @@ class AsyncAccountsAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1737,7 +1749,8 @@ class AsyncAccountsAttachmentsResource:
 
         Args:
             account_id: Xero's identifier of the account.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -1756,10 +1769,11 @@ class AsyncAccountsAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such account (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -1805,7 +1819,8 @@ class AsyncAccountsAttachmentsResource:
 
         Args:
             account_id: Xero's identifier of the account.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -1824,10 +1839,11 @@ class AsyncAccountsAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such account (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -1890,8 +1906,8 @@ class AsyncAccountsAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1957,8 +1973,8 @@ class AsyncAccountsAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

@@ -98,7 +98,8 @@ class InvoicesAttachmentsResourceWithRawResponse:
 
         Args:
             invoice_id: Xero's identifier of the invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -119,10 +120,11 @@ class InvoicesAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -176,7 +178,8 @@ class InvoicesAttachmentsResourceWithRawResponse:
 
         Args:
             invoice_id: Xero's identifier of the invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -196,10 +199,11 @@ class InvoicesAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -268,8 +272,8 @@ class InvoicesAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -352,8 +356,8 @@ class InvoicesAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -477,7 +481,8 @@ class InvoicesAttachmentsResource:
 
         Args:
             invoice_id: Xero's identifier of the invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -497,10 +502,11 @@ class InvoicesAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -547,7 +553,8 @@ class InvoicesAttachmentsResource:
 
         Args:
             invoice_id: Xero's identifier of the invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -566,10 +573,11 @@ class InvoicesAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -632,8 +640,8 @@ class InvoicesAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -699,8 +707,8 @@ class InvoicesAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -800,7 +808,7 @@ class InvoicesResourceWithRawResponse:
                 0.
             NotFoundError: No such invoice (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -858,7 +866,7 @@ class InvoicesResourceWithRawResponse:
                 0.
             NotFoundError: No such invoice (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1527,7 +1535,7 @@ class InvoicesResource:
                 0.
             NotFoundError: No such invoice (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1578,7 +1586,7 @@ class InvoicesResource:
                 0.
             NotFoundError: No such invoice (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2198,7 +2206,8 @@ class AsyncInvoicesAttachmentsResourceWithRawResponse:
 
         Args:
             invoice_id: Xero's identifier of the invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2219,10 +2228,11 @@ class AsyncInvoicesAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2276,7 +2286,8 @@ class AsyncInvoicesAttachmentsResourceWithRawResponse:
 
         Args:
             invoice_id: Xero's identifier of the invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2296,10 +2307,11 @@ class AsyncInvoicesAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2368,8 +2380,8 @@ class AsyncInvoicesAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2452,8 +2464,8 @@ class AsyncInvoicesAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2577,7 +2589,8 @@ class AsyncInvoicesAttachmentsResource:
 
         Args:
             invoice_id: Xero's identifier of the invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2597,10 +2610,11 @@ class AsyncInvoicesAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2647,7 +2661,8 @@ class AsyncInvoicesAttachmentsResource:
 
         Args:
             invoice_id: Xero's identifier of the invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2666,10 +2681,11 @@ class AsyncInvoicesAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2732,8 +2748,8 @@ class AsyncInvoicesAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2799,8 +2815,8 @@ class AsyncInvoicesAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2900,7 +2916,7 @@ class AsyncInvoicesResourceWithRawResponse:
                 0.
             NotFoundError: No such invoice (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2958,7 +2974,7 @@ class AsyncInvoicesResourceWithRawResponse:
                 0.
             NotFoundError: No such invoice (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -3627,7 +3643,7 @@ class AsyncInvoicesResource:
                 0.
             NotFoundError: No such invoice (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -3678,7 +3694,7 @@ class AsyncInvoicesResource:
                 0.
             NotFoundError: No such invoice (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

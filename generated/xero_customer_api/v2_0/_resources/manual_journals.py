@@ -98,7 +98,8 @@ class ManualJournalsAttachmentsResourceWithRawResponse:
 
         Args:
             manual_journal_id: Xero's identifier of the manual journal.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -118,10 +119,11 @@ class ManualJournalsAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -175,7 +177,8 @@ class ManualJournalsAttachmentsResourceWithRawResponse:
 
         Args:
             manual_journal_id: Xero's identifier of the manual journal.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -195,10 +198,11 @@ class ManualJournalsAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -269,8 +273,8 @@ class ManualJournalsAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -355,8 +359,8 @@ class ManualJournalsAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -483,7 +487,8 @@ class ManualJournalsAttachmentsResource:
 
         Args:
             manual_journal_id: Xero's identifier of the manual journal.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -502,10 +507,11 @@ class ManualJournalsAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -551,7 +557,8 @@ class ManualJournalsAttachmentsResource:
 
         Args:
             manual_journal_id: Xero's identifier of the manual journal.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -570,10 +577,11 @@ class ManualJournalsAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -636,8 +644,8 @@ class ManualJournalsAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -703,8 +711,8 @@ class ManualJournalsAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1723,7 +1731,8 @@ class AsyncManualJournalsAttachmentsResourceWithRawResponse:
 
         Args:
             manual_journal_id: Xero's identifier of the manual journal.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -1743,10 +1752,11 @@ class AsyncManualJournalsAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -1800,7 +1810,8 @@ class AsyncManualJournalsAttachmentsResourceWithRawResponse:
 
         Args:
             manual_journal_id: Xero's identifier of the manual journal.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -1820,10 +1831,11 @@ class AsyncManualJournalsAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -1894,8 +1906,8 @@ class AsyncManualJournalsAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1980,8 +1992,8 @@ class AsyncManualJournalsAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2108,7 +2120,8 @@ class AsyncManualJournalsAttachmentsResource:
 
         Args:
             manual_journal_id: Xero's identifier of the manual journal.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2127,10 +2140,11 @@ class AsyncManualJournalsAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2176,7 +2190,8 @@ class AsyncManualJournalsAttachmentsResource:
 
         Args:
             manual_journal_id: Xero's identifier of the manual journal.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2195,10 +2210,11 @@ class AsyncManualJournalsAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2261,8 +2277,8 @@ class AsyncManualJournalsAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2328,8 +2344,8 @@ class AsyncManualJournalsAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such manual journal (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

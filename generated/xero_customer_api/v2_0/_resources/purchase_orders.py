@@ -99,7 +99,8 @@ class PurchaseOrdersAttachmentsResourceWithRawResponse:
 
         Args:
             purchase_order_id: Xero's identifier of the purchase order.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -119,10 +120,11 @@ class PurchaseOrdersAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -176,7 +178,8 @@ class PurchaseOrdersAttachmentsResourceWithRawResponse:
 
         Args:
             purchase_order_id: Xero's identifier of the purchase order.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -196,10 +199,11 @@ class PurchaseOrdersAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -270,8 +274,8 @@ class PurchaseOrdersAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -356,8 +360,8 @@ class PurchaseOrdersAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -484,7 +488,8 @@ class PurchaseOrdersAttachmentsResource:
 
         Args:
             purchase_order_id: Xero's identifier of the purchase order.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -503,10 +508,11 @@ class PurchaseOrdersAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -552,7 +558,8 @@ class PurchaseOrdersAttachmentsResource:
 
         Args:
             purchase_order_id: Xero's identifier of the purchase order.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -571,10 +578,11 @@ class PurchaseOrdersAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -637,8 +645,8 @@ class PurchaseOrdersAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -704,8 +712,8 @@ class PurchaseOrdersAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -809,7 +817,7 @@ class PurchaseOrdersResourceWithRawResponse:
                 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -869,7 +877,7 @@ class PurchaseOrdersResourceWithRawResponse:
                 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1466,7 +1474,7 @@ class PurchaseOrdersResource:
                 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1520,7 +1528,7 @@ class PurchaseOrdersResource:
                 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2118,7 +2126,8 @@ class AsyncPurchaseOrdersAttachmentsResourceWithRawResponse:
 
         Args:
             purchase_order_id: Xero's identifier of the purchase order.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2138,10 +2147,11 @@ class AsyncPurchaseOrdersAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2195,7 +2205,8 @@ class AsyncPurchaseOrdersAttachmentsResourceWithRawResponse:
 
         Args:
             purchase_order_id: Xero's identifier of the purchase order.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2215,10 +2226,11 @@ class AsyncPurchaseOrdersAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2289,8 +2301,8 @@ class AsyncPurchaseOrdersAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2375,8 +2387,8 @@ class AsyncPurchaseOrdersAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2503,7 +2515,8 @@ class AsyncPurchaseOrdersAttachmentsResource:
 
         Args:
             purchase_order_id: Xero's identifier of the purchase order.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2522,10 +2535,11 @@ class AsyncPurchaseOrdersAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2571,7 +2585,8 @@ class AsyncPurchaseOrdersAttachmentsResource:
 
         Args:
             purchase_order_id: Xero's identifier of the purchase order.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2590,10 +2605,11 @@ class AsyncPurchaseOrdersAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2656,8 +2672,8 @@ class AsyncPurchaseOrdersAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2723,8 +2739,8 @@ class AsyncPurchaseOrdersAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2828,7 +2844,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2888,7 +2904,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -3485,7 +3501,7 @@ class AsyncPurchaseOrdersResource:
                 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -3539,7 +3555,7 @@ class AsyncPurchaseOrdersResource:
                 0.
             NotFoundError: No such purchase order (or file) in this organisation.
             XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
-                is not a PDF), or larger than ``max_response_bytes``.
+                does not start with %PDF-), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

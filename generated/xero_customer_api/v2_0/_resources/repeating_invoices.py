@@ -94,7 +94,8 @@ class RepeatingInvoicesAttachmentsResourceWithRawResponse:
 
         Args:
             repeating_invoice_id: Xero's identifier of the repeating invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -114,10 +115,11 @@ class RepeatingInvoicesAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -171,7 +173,8 @@ class RepeatingInvoicesAttachmentsResourceWithRawResponse:
 
         Args:
             repeating_invoice_id: Xero's identifier of the repeating invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -191,10 +194,11 @@ class RepeatingInvoicesAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -265,8 +269,8 @@ class RepeatingInvoicesAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -352,8 +356,8 @@ class RepeatingInvoicesAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -480,7 +484,8 @@ class RepeatingInvoicesAttachmentsResource:
 
         Args:
             repeating_invoice_id: Xero's identifier of the repeating invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -499,10 +504,11 @@ class RepeatingInvoicesAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -549,7 +555,8 @@ class RepeatingInvoicesAttachmentsResource:
 
         Args:
             repeating_invoice_id: Xero's identifier of the repeating invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -568,10 +575,11 @@ class RepeatingInvoicesAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -634,8 +642,8 @@ class RepeatingInvoicesAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -701,8 +709,8 @@ class RepeatingInvoicesAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1792,7 +1800,8 @@ class AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse:
 
         Args:
             repeating_invoice_id: Xero's identifier of the repeating invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -1812,10 +1821,11 @@ class AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -1869,7 +1879,8 @@ class AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse:
 
         Args:
             repeating_invoice_id: Xero's identifier of the repeating invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -1889,10 +1900,11 @@ class AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -1963,8 +1975,8 @@ class AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2050,8 +2062,8 @@ class AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2178,7 +2190,8 @@ class AsyncRepeatingInvoicesAttachmentsResource:
 
         Args:
             repeating_invoice_id: Xero's identifier of the repeating invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2197,10 +2210,11 @@ class AsyncRepeatingInvoicesAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2247,7 +2261,8 @@ class AsyncRepeatingInvoicesAttachmentsResource:
 
         Args:
             repeating_invoice_id: Xero's identifier of the repeating invoice.
-            file_name: The attachment's file name (1 to 255 characters, no / or \).
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
             content: The file: bytes, a binary file object (read from its position; seeked back for a
                 retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
                 Content-Length, never read whole; a file that cannot seek is first copied to a
@@ -2266,10 +2281,11 @@ class AsyncRepeatingInvoicesAttachmentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
                 object or a path; the file larger than the client's ``max_attachment_bytes`` (10
-                MiB by default); a file name that is empty, over 255 characters, or holds ``/``,
-                ``\`` or a control character (inferred); ``content_type`` not a media type; the
-                document already holding 10 files and ``file_name`` not one of them (Xero's
-                limit; listed first, one GET); ``max_retries`` not a whole number >= 0.
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
             ValidationError: Xero refused the file (400 ApiException); a file over Xero's
                 size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
@@ -2332,8 +2348,8 @@ class AsyncRepeatingInvoicesAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2399,8 +2415,8 @@ class AsyncRepeatingInvoicesAttachmentsResource:
             RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
                 ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice (or file) in this organisation.
-            XeroResponseError: The answer is not the file (an HTML or XML page, or a body
-                that is not a PDF), or larger than ``max_response_bytes``.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

@@ -150,9 +150,8 @@ def test_a_2xx_that_is_not_a_pdf_is_a_typed_error(
     content_type: str, body: bytes, needle: str
 ) -> None:
     answer = httpx.Response(200, content=body, headers={"content-type": content_type})
-    with sync_client(Recorder(answer)) as client:
-        with pytest.raises(XeroResponseError) as caught:
-            client.invoices.pdf(invoice_id=INVOICE)
+    with sync_client(Recorder(answer)) as client, pytest.raises(XeroResponseError) as caught:
+        client.invoices.pdf(invoice_id=INVOICE)
     assert needle in str(caught.value)
     assert "PDF" in str(caught.value)
 
@@ -216,9 +215,11 @@ def test_error_statuses_map_as_for_xml_calls(
 
 
 def test_not_found_names_the_invoice() -> None:
-    with sync_client(Recorder(httpx.Response(404, content=b"not found"))) as client:
-        with pytest.raises(NotFoundError, match=INVOICE):
-            client.invoices.pdf(invoice_id=INVOICE)
+    with (
+        sync_client(Recorder(httpx.Response(404, content=b"not found"))) as client,
+        pytest.raises(NotFoundError, match=INVOICE),
+    ):
+        client.invoices.pdf(invoice_id=INVOICE)
 
 
 def test_5xx_and_429_are_retried_then_succeed() -> None:
@@ -249,9 +250,11 @@ def test_streamed_cap_without_content_length(tmp_path: pathlib.Path) -> None:
             yield b"x" * 1000
 
     answer = httpx.Response(200, content=chunks(), headers={"content-type": "application/pdf"})
-    with sync_client(Recorder(answer), max_response_bytes=20_000) as client:
-        with pytest.raises(XeroResponseError, match="max_response_bytes"):
-            client.invoices.pdf_to(invoice_id=INVOICE, destination=tmp_path / "x.pdf")
+    with (
+        sync_client(Recorder(answer), max_response_bytes=20_000) as client,
+        pytest.raises(XeroResponseError, match="max_response_bytes"),
+    ):
+        client.invoices.pdf_to(invoice_id=INVOICE, destination=tmp_path / "x.pdf")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -263,9 +266,11 @@ def test_total_deadline_stops_a_trickling_download(tmp_path: pathlib.Path) -> No
             yield b"x" * 100
 
     answer = httpx.Response(200, content=slow(), headers={"content-type": "application/pdf"})
-    with sync_client(Recorder(answer), timeout=0.2, max_retries=0) as client:
-        with pytest.raises(XeroTimeoutError):
-            client.invoices.pdf_to(invoice_id=INVOICE, destination=tmp_path / "slow.pdf")
+    with (
+        sync_client(Recorder(answer), timeout=0.2, max_retries=0) as client,
+        pytest.raises(XeroTimeoutError),
+    ):
+        client.invoices.pdf_to(invoice_id=INVOICE, destination=tmp_path / "slow.pdf")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -603,9 +608,11 @@ def test_an_11th_new_file_is_refused_before_sending_but_a_replacement_is_allowed
 )
 def test_limits_are_checked_before_anything_is_sent(kwargs: dict[str, Any], needle: str) -> None:
     recorder = Recorder(httpx.Response(200, content=attachments_xml(), headers=XML))
-    with sync_client(recorder, max_attachment_bytes=2000) as client:
-        with pytest.raises(RequestValidationError) as caught:
-            client.invoices.attachments.upload(invoice_id=INVOICE, **kwargs)
+    with (
+        sync_client(recorder, max_attachment_bytes=2000) as client,
+        pytest.raises(RequestValidationError) as caught,
+    ):
+        client.invoices.attachments.upload(invoice_id=INVOICE, **kwargs)
     assert needle in str(caught.value)
     assert recorder.requests == []
 

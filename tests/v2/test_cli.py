@@ -120,7 +120,12 @@ def test_every_endpoint_is_a_command_with_its_options(endpoint: dict[str, Any]) 
         *endpoint.get("headers", []),
         *endpoint.get("path_params", []),
     ]:
-        assert f"--{dashed(param['name'])}" in result.output
+        if param["name"] in endpoint.get("cli_arguments", ()):  # given by position
+            assert param["name"].upper() in result.output
+        elif endpoint.get("request", {}).get("binary") and param["name"] == "file_name":
+            assert "--name" in result.output  # an upload's file name (FILE's own by default)
+        else:
+            assert f"--{dashed(param['name'])}" in result.output
     assert f"HTTP: {endpoint['method']} {endpoint['path']}" in " ".join(result.output.split())
     if endpoint.get("paging"):
         assert "--all" in result.output

@@ -14,7 +14,10 @@ import httpx
 import pytest
 from xero_customer_api._runtime import _cli_support as cs
 
-from .test_cli import GUID, xero  # noqa: F401 - the fixture
+from . import test_cli
+from .test_cli import GUID
+
+xero = test_cli.xero  # the fixture: a CliRunner on httpx's MockTransport
 
 PDF = b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF\n"
 BIG = b"%PDF-1.4\n" + b"y" * (3 * 1024 * 1024)
@@ -67,7 +70,7 @@ def test_pdf_to_standard_output_when_piped(xero: Any) -> None:
 
 
 def test_binary_is_never_written_to_a_terminal(xero: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    run, seen = xero(routes())
+    run, _ = xero(routes())
     monkeypatch.setattr(cs.sys.stdout, "isatty", lambda: True, raising=False)
     real = cs.binary_output
 

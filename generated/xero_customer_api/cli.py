@@ -174,8 +174,6 @@ Endpoints of API 2.0:
   xero credit-notes delete                Delete a draft or submitted credit note or void an
                                           approved one; 2.0 has no DELETE for credit notes, so
                                           this saves the new status.
-  xero credit-notes pdf                   The credit note as a PDF document, as bytes; pdf_to
-                                          streams it to a file.
   xero credit-notes attachments upload    Attach a file to a credit note; the content is
                                           streamed, its type taken from the file name unless
                                           given.
@@ -185,6 +183,8 @@ Endpoints of API 2.0:
   xero credit-notes attachments download  Download a file attached to a credit note, by file
                                           name or AttachmentID, as bytes; download_to streams it
                                           to a file.
+  xero credit-notes pdf                   The credit note as a PDF document, as bytes; pdf_to
+                                          streams it to a file.
   xero currencies list                    List the organisation's currencies, optionally
                                           filtered and sorted.
   xero currencies create                  Add a currency to the organisation by its ISO 4217
@@ -212,8 +212,6 @@ Endpoints of API 2.0:
   xero invoices delete                    Delete a draft or submitted invoice or void an
                                           approved one; 2.0 has no DELETE for invoices, so this
                                           saves the new status.
-  xero invoices pdf                       The invoice as a PDF document, as bytes; pdf_to
-                                          streams it to a file.
   xero invoices attachments upload        Attach a file to an invoice; the content is streamed,
                                           its type taken from the file name unless given.
   xero invoices attachments replace       Replace a file attached to an invoice (POST; a new
@@ -222,6 +220,8 @@ Endpoints of API 2.0:
   xero invoices attachments download      Download a file attached to an invoice, by file name
                                           or AttachmentID, as bytes; download_to streams it to a
                                           file.
+  xero invoices pdf                       The invoice as a PDF document, as bytes; pdf_to
+                                          streams it to a file.
   xero items list                         List the organisation's items, optionally filtered and
                                           sorted.
   xero items get                          Get one item by its ItemID or by its Code.
@@ -303,8 +303,6 @@ Endpoints of API 2.0:
   xero purchase-orders update             Update the purchase order of the path with what the
                                           order given sets.
   xero purchase-orders delete             Delete a purchase order that is not BILLED.
-  xero purchase-orders pdf                The purchase order as a PDF document, as bytes; pdf_to
-                                          streams it to a file.
   xero purchase-orders attachments upload Attach a file to a purchase order; the content is
                                           streamed, its type taken from the file name unless
                                           given.
@@ -314,6 +312,8 @@ Endpoints of API 2.0:
   xero purchase-orders attachments downloadDownload a file attached to a purchase order, by file
                                           name or AttachmentID, as bytes; download_to streams it
                                           to a file.
+  xero purchase-orders pdf                The purchase order as a PDF document, as bytes; pdf_to
+                                          streams it to a file.
   xero quotes list                        List the organisation's quotes, filtered by their own
                                           parameters and sorted; give page for up to 100 quotes
                                           a page.
@@ -326,8 +326,6 @@ Endpoints of API 2.0:
   xero quotes update                      Update the quote of the path with what the quote given
                                           sets.
   xero quotes delete                      Delete a quote.
-  xero quotes pdf                         The quote as a PDF document, as bytes; pdf_to streams
-                                          it to a file.
   xero quotes attachments upload          Attach a file to a quote; the content is streamed, its
                                           type taken from the file name unless given.
   xero quotes attachments replace         Replace a file attached to a quote (POST; a new name
@@ -336,6 +334,8 @@ Endpoints of API 2.0:
   xero quotes attachments download        Download a file attached to a quote, by file name or
                                           AttachmentID, as bytes; download_to streams it to a
                                           file.
+  xero quotes pdf                         The quote as a PDF document, as bytes; pdf_to streams
+                                          it to a file.
   xero receipts list                      List the organisation's receipts, optionally filtered
                                           and sorted.
   xero receipts get                       Get one receipt, with its lines, by its ReceiptID.

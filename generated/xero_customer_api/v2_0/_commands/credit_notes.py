@@ -563,43 +563,6 @@ def credit_notes_attachments_list(
         state.emit(answer, "attachments", output_format, one=False, columns=shown)
 
 
-@credit_notes.command(
-    name="pdf",
-    short_help="The credit note as a PDF document, as bytes; pdf_to streams it to a file.",
-    epilog="HTTP: GET CreditNotes/{CreditNoteID}/pdf",
-)
-@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
-@cs.binary_output_options
-@click.pass_obj
-def credit_notes_pdf(
-    state: cs.State,
-    credit_note_id: str,
-    progress: bool | None,
-    output: str,
-) -> None:
-    """The credit note as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams
-    it to a file.
-
-    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
-    -, to standard output when that is not a terminal; a progress line shows on standard error
-    past 1 MB when it is a terminal (--progress forces it).
-    """
-    label = "Downloading the PDF"
-    with (
-        state.client(
-            XeroClient,
-            asked={
-                "CREDIT_NOTE_ID": credit_note_id,
-            },
-        ) as client,
-        cs.binary_output(output, label, progress) as out,
-    ):
-        client.credit_notes.pdf_to(
-            destination=out,
-            credit_note_id=credit_note_id,
-        )
-
-
 @credit_notes_attachments.command(
     name="upload",
     short_help="Attach a file to a credit note; the content is streamed, its type taken from the file name unless given.",
@@ -785,6 +748,43 @@ def credit_notes_attachments_download(
             file_name=file_name,
             attachment_id=attachment_id,
             content_type=content_type,
+        )
+
+
+@credit_notes.command(
+    name="pdf",
+    short_help="The credit note as a PDF document, as bytes; pdf_to streams it to a file.",
+    epilog="HTTP: GET CreditNotes/{CreditNoteID}/pdf",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@cs.binary_output_options
+@click.pass_obj
+def credit_notes_pdf(
+    state: cs.State,
+    credit_note_id: str,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """The credit note as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams
+    it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    label = "Downloading the PDF"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "CREDIT_NOTE_ID": credit_note_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.credit_notes.pdf_to(
+            destination=out,
+            credit_note_id=credit_note_id,
         )
 
 

@@ -653,43 +653,6 @@ def invoices_attachments_list(
         state.emit(answer, "attachments", output_format, one=False, columns=shown)
 
 
-@invoices.command(
-    name="pdf",
-    short_help="The invoice as a PDF document, as bytes; pdf_to streams it to a file.",
-    epilog="HTTP: GET Invoices/{InvoiceID}/pdf",
-)
-@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
-@cs.binary_output_options
-@click.pass_obj
-def invoices_pdf(
-    state: cs.State,
-    invoice_id: str,
-    progress: bool | None,
-    output: str,
-) -> None:
-    """The invoice as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it to
-    a file.
-
-    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
-    -, to standard output when that is not a terminal; a progress line shows on standard error
-    past 1 MB when it is a terminal (--progress forces it).
-    """
-    label = "Downloading the PDF"
-    with (
-        state.client(
-            XeroClient,
-            asked={
-                "INVOICE_ID": invoice_id,
-            },
-        ) as client,
-        cs.binary_output(output, label, progress) as out,
-    ):
-        client.invoices.pdf_to(
-            destination=out,
-            invoice_id=invoice_id,
-        )
-
-
 @invoices_attachments.command(
     name="upload",
     short_help="Attach a file to an invoice; the content is streamed, its type taken from the file name unless given.",
@@ -875,6 +838,43 @@ def invoices_attachments_download(
             file_name=file_name,
             attachment_id=attachment_id,
             content_type=content_type,
+        )
+
+
+@invoices.command(
+    name="pdf",
+    short_help="The invoice as a PDF document, as bytes; pdf_to streams it to a file.",
+    epilog="HTTP: GET Invoices/{InvoiceID}/pdf",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@cs.binary_output_options
+@click.pass_obj
+def invoices_pdf(
+    state: cs.State,
+    invoice_id: str,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """The invoice as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it to
+    a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    label = "Downloading the PDF"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "INVOICE_ID": invoice_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.invoices.pdf_to(
+            destination=out,
+            invoice_id=invoice_id,
         )
 
 

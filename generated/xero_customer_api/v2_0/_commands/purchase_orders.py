@@ -532,43 +532,6 @@ def purchase_orders_attachments_list(
         state.emit(answer, "attachments", output_format, one=False, columns=shown)
 
 
-@purchase_orders.command(
-    name="pdf",
-    short_help="The purchase order as a PDF document, as bytes; pdf_to streams it to a file.",
-    epilog="HTTP: GET PurchaseOrders/{PurchaseOrderID}/pdf",
-)
-@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
-@cs.binary_output_options
-@click.pass_obj
-def purchase_orders_pdf(
-    state: cs.State,
-    purchase_order_id: str,
-    progress: bool | None,
-    output: str,
-) -> None:
-    """The purchase order as a PDF document (what Xero prints or emails), as bytes; pdf_to()
-    streams it to a file.
-
-    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
-    -, to standard output when that is not a terminal; a progress line shows on standard error
-    past 1 MB when it is a terminal (--progress forces it).
-    """
-    label = "Downloading the PDF"
-    with (
-        state.client(
-            XeroClient,
-            asked={
-                "PURCHASE_ORDER_ID": purchase_order_id,
-            },
-        ) as client,
-        cs.binary_output(output, label, progress) as out,
-    ):
-        client.purchase_orders.pdf_to(
-            destination=out,
-            purchase_order_id=purchase_order_id,
-        )
-
-
 @purchase_orders_attachments.command(
     name="upload",
     short_help="Attach a file to a purchase order; the content is streamed, its type taken from the file name unless given.",
@@ -746,6 +709,43 @@ def purchase_orders_attachments_download(
             file_name=file_name,
             attachment_id=attachment_id,
             content_type=content_type,
+        )
+
+
+@purchase_orders.command(
+    name="pdf",
+    short_help="The purchase order as a PDF document, as bytes; pdf_to streams it to a file.",
+    epilog="HTTP: GET PurchaseOrders/{PurchaseOrderID}/pdf",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@cs.binary_output_options
+@click.pass_obj
+def purchase_orders_pdf(
+    state: cs.State,
+    purchase_order_id: str,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """The purchase order as a PDF document (what Xero prints or emails), as bytes; pdf_to()
+    streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    label = "Downloading the PDF"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "PURCHASE_ORDER_ID": purchase_order_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.purchase_orders.pdf_to(
+            destination=out,
+            purchase_order_id=purchase_order_id,
         )
 
 

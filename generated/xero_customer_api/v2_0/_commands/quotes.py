@@ -513,43 +513,6 @@ def quotes_attachments_list(
         state.emit(answer, "attachments", output_format, one=False, columns=shown)
 
 
-@quotes.command(
-    name="pdf",
-    short_help="The quote as a PDF document, as bytes; pdf_to streams it to a file.",
-    epilog="HTTP: GET Quotes/{QuoteID}/pdf",
-)
-@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
-@cs.binary_output_options
-@click.pass_obj
-def quotes_pdf(
-    state: cs.State,
-    quote_id: str,
-    progress: bool | None,
-    output: str,
-) -> None:
-    """The quote as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it to a
-    file.
-
-    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
-    -, to standard output when that is not a terminal; a progress line shows on standard error
-    past 1 MB when it is a terminal (--progress forces it).
-    """
-    label = "Downloading the PDF"
-    with (
-        state.client(
-            XeroClient,
-            asked={
-                "QUOTE_ID": quote_id,
-            },
-        ) as client,
-        cs.binary_output(output, label, progress) as out,
-    ):
-        client.quotes.pdf_to(
-            destination=out,
-            quote_id=quote_id,
-        )
-
-
 @quotes_attachments.command(
     name="upload",
     short_help="Attach a file to a quote; the content is streamed, its type taken from the file name unless given.",
@@ -727,6 +690,43 @@ def quotes_attachments_download(
             file_name=file_name,
             attachment_id=attachment_id,
             content_type=content_type,
+        )
+
+
+@quotes.command(
+    name="pdf",
+    short_help="The quote as a PDF document, as bytes; pdf_to streams it to a file.",
+    epilog="HTTP: GET Quotes/{QuoteID}/pdf",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@cs.binary_output_options
+@click.pass_obj
+def quotes_pdf(
+    state: cs.State,
+    quote_id: str,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """The quote as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it to a
+    file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    label = "Downloading the PDF"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "QUOTE_ID": quote_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.quotes.pdf_to(
+            destination=out,
+            quote_id=quote_id,
         )
 
 

@@ -341,7 +341,6 @@ def accounts_attachments_upload(
             asked={
                 "ACCOUNT_ID": account_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.accounts.attachments.with_raw_response.upload(
                 account_id=account_id,
@@ -398,7 +397,6 @@ def accounts_attachments_replace(
             asked={
                 "ACCOUNT_ID": account_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.accounts.attachments.with_raw_response.replace(
                 account_id=account_id,

@@ -584,7 +584,6 @@ def bank_transactions_attachments_upload(
             asked={
                 "BANK_TRANSACTION_ID": bank_transaction_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.bank_transactions.attachments.with_raw_response.upload(
                 bank_transaction_id=bank_transaction_id,
@@ -641,7 +640,6 @@ def bank_transactions_attachments_replace(
             asked={
                 "BANK_TRANSACTION_ID": bank_transaction_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.bank_transactions.attachments.with_raw_response.replace(
                 bank_transaction_id=bank_transaction_id,

@@ -404,7 +404,6 @@ def bank_transfers_attachments_upload(
             asked={
                 "BANK_TRANSFER_ID": bank_transfer_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.bank_transfers.attachments.with_raw_response.upload(
                 bank_transfer_id=bank_transfer_id,
@@ -461,7 +460,6 @@ def bank_transfers_attachments_replace(
             asked={
                 "BANK_TRANSFER_ID": bank_transfer_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.bank_transfers.attachments.with_raw_response.replace(
                 bank_transfer_id=bank_transfer_id,

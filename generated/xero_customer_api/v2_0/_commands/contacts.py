@@ -567,7 +567,6 @@ def contacts_attachments_upload(
             asked={
                 "CONTACT_ID": contact_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.contacts.attachments.with_raw_response.upload(
                 contact_id=contact_id,
@@ -624,7 +623,6 @@ def contacts_attachments_replace(
             asked={
                 "CONTACT_ID": contact_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.contacts.attachments.with_raw_response.replace(
                 contact_id=contact_id,

@@ -617,7 +617,6 @@ def credit_notes_attachments_upload(
             asked={
                 "CREDIT_NOTE_ID": credit_note_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.credit_notes.attachments.with_raw_response.upload(
                 credit_note_id=credit_note_id,
@@ -675,7 +674,6 @@ def credit_notes_attachments_replace(
             asked={
                 "CREDIT_NOTE_ID": credit_note_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.credit_notes.attachments.with_raw_response.replace(
                 credit_note_id=credit_note_id,

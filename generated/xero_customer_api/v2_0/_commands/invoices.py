@@ -707,7 +707,6 @@ def invoices_attachments_upload(
             asked={
                 "INVOICE_ID": invoice_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.invoices.attachments.with_raw_response.upload(
                 invoice_id=invoice_id,
@@ -765,7 +764,6 @@ def invoices_attachments_replace(
             asked={
                 "INVOICE_ID": invoice_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.invoices.attachments.with_raw_response.replace(
                 invoice_id=invoice_id,

@@ -493,7 +493,6 @@ def manual_journals_attachments_upload(
             asked={
                 "MANUAL_JOURNAL_ID": manual_journal_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.manual_journals.attachments.with_raw_response.upload(
                 manual_journal_id=manual_journal_id,
@@ -550,7 +549,6 @@ def manual_journals_attachments_replace(
             asked={
                 "MANUAL_JOURNAL_ID": manual_journal_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.manual_journals.attachments.with_raw_response.replace(
                 manual_journal_id=manual_journal_id,

@@ -579,7 +579,6 @@ def purchase_orders_attachments_upload(
             asked={
                 "PURCHASE_ORDER_ID": purchase_order_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.purchase_orders.attachments.with_raw_response.upload(
                 purchase_order_id=purchase_order_id,
@@ -636,7 +635,6 @@ def purchase_orders_attachments_replace(
             asked={
                 "PURCHASE_ORDER_ID": purchase_order_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.purchase_orders.attachments.with_raw_response.replace(
                 purchase_order_id=purchase_order_id,

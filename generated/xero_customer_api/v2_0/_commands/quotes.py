@@ -560,7 +560,6 @@ def quotes_attachments_upload(
             asked={
                 "QUOTE_ID": quote_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.quotes.attachments.with_raw_response.upload(
                 quote_id=quote_id,
@@ -617,7 +616,6 @@ def quotes_attachments_replace(
             asked={
                 "QUOTE_ID": quote_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.quotes.attachments.with_raw_response.replace(
                 quote_id=quote_id,

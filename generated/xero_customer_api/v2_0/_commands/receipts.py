@@ -417,7 +417,6 @@ def receipts_attachments_upload(
             asked={
                 "RECEIPT_ID": receipt_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.receipts.attachments.with_raw_response.upload(
                 receipt_id=receipt_id,
@@ -474,7 +473,6 @@ def receipts_attachments_replace(
             asked={
                 "RECEIPT_ID": receipt_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.receipts.attachments.with_raw_response.replace(
                 receipt_id=receipt_id,

@@ -484,7 +484,6 @@ def repeating_invoices_attachments_upload(
             asked={
                 "REPEATING_INVOICE_ID": repeating_invoice_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.repeating_invoices.attachments.with_raw_response.upload(
                 repeating_invoice_id=repeating_invoice_id,
@@ -541,7 +540,6 @@ def repeating_invoices_attachments_replace(
             asked={
                 "REPEATING_INVOICE_ID": repeating_invoice_id,
             },
-            record=Attachment,
         ) as client:
             answer = client.repeating_invoices.attachments.with_raw_response.replace(
                 repeating_invoice_id=repeating_invoice_id,

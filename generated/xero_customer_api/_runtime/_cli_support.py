@@ -103,6 +103,7 @@ __all__ = [
     "read_document",
     "require_one_of",
     "to_jsonable",
+    "transfer_progress_option",
     "upload_source",
     "with_lines_option",
 ]
@@ -3062,15 +3063,20 @@ class _CountingWriter:
         self._file.flush()
 
 
-def binary_output_options(func: F) -> F:
-    """``-o/--output`` and ``--progress/--no-progress``, passed as ``output`` and ``progress``."""
-    func = click.option(
+def transfer_progress_option(func: F) -> F:
+    """``--progress/--no-progress`` of a file transfer, passed as ``progress``."""
+    return click.option(
         "--progress/--no-progress",
         "progress",
         default=None,
         help="Show bytes and rate on standard error (default: when it is a terminal and the"
         " file is over 1 MB).",
     )(func)
+
+
+def binary_output_options(func: F) -> F:
+    """``-o/--output`` and ``--progress/--no-progress``, passed as ``output`` and ``progress``."""
+    func = transfer_progress_option(func)
     func = click.option(
         "-o",
         "--output",

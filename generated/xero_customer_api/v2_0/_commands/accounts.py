@@ -313,7 +313,7 @@ def accounts_attachments_list(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def accounts_attachments_upload(
@@ -370,7 +370,7 @@ def accounts_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def accounts_attachments_replace(
@@ -413,7 +413,7 @@ def accounts_attachments_replace(
     epilog="HTTP: GET Accounts/{AccountID}/Attachments/{Attachment}",
 )
 @click.argument("account_id", metavar="ACCOUNT_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

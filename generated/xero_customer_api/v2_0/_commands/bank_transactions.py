@@ -556,7 +556,7 @@ def bank_transactions_attachments_list(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def bank_transactions_attachments_upload(
@@ -613,7 +613,7 @@ def bank_transactions_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def bank_transactions_attachments_replace(
@@ -656,7 +656,7 @@ def bank_transactions_attachments_replace(
     epilog="HTTP: GET BankTransactions/{BankTransactionID}/Attachments/{Attachment}",
 )
 @click.argument("bank_transaction_id", metavar="BANK_TRANSACTION_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

@@ -376,7 +376,7 @@ def bank_transfers_attachments_list(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def bank_transfers_attachments_upload(
@@ -433,7 +433,7 @@ def bank_transfers_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def bank_transfers_attachments_replace(
@@ -476,7 +476,7 @@ def bank_transfers_attachments_replace(
     epilog="HTTP: GET BankTransfers/{BankTransferID}/Attachments/{Attachment}",
 )
 @click.argument("bank_transfer_id", metavar="BANK_TRANSFER_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

@@ -539,7 +539,7 @@ def contacts_attachments_list(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def contacts_attachments_upload(
@@ -596,7 +596,7 @@ def contacts_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def contacts_attachments_replace(
@@ -639,7 +639,7 @@ def contacts_attachments_replace(
     epilog="HTTP: GET Contacts/{ContactID}/Attachments/{Attachment}",
 )
 @click.argument("contact_id", metavar="CONTACT_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

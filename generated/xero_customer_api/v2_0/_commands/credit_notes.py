@@ -588,7 +588,7 @@ def credit_notes_attachments_list(
     default=False,
     help="True to show the file to the customer with the online invoice.",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def credit_notes_attachments_upload(
@@ -647,7 +647,7 @@ def credit_notes_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def credit_notes_attachments_replace(
@@ -690,7 +690,7 @@ def credit_notes_attachments_replace(
     epilog="HTTP: GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}",
 )
 @click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

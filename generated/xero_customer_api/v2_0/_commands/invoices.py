@@ -678,7 +678,7 @@ def invoices_attachments_list(
     default=False,
     help="True to show the file to the customer with the online invoice.",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def invoices_attachments_upload(
@@ -737,7 +737,7 @@ def invoices_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def invoices_attachments_replace(
@@ -780,7 +780,7 @@ def invoices_attachments_replace(
     epilog="HTTP: GET Invoices/{InvoiceID}/Attachments/{Attachment}",
 )
 @click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

@@ -465,7 +465,7 @@ def manual_journals_attachments_list(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def manual_journals_attachments_upload(
@@ -522,7 +522,7 @@ def manual_journals_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def manual_journals_attachments_replace(
@@ -565,7 +565,7 @@ def manual_journals_attachments_replace(
     epilog="HTTP: GET ManualJournals/{ManualJournalID}/Attachments/{Attachment}",
 )
 @click.argument("manual_journal_id", metavar="MANUAL_JOURNAL_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

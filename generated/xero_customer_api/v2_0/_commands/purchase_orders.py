@@ -551,7 +551,7 @@ def purchase_orders_attachments_list(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def purchase_orders_attachments_upload(
@@ -608,7 +608,7 @@ def purchase_orders_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def purchase_orders_attachments_replace(
@@ -651,7 +651,7 @@ def purchase_orders_attachments_replace(
     epilog="HTTP: GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}",
 )
 @click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

@@ -532,7 +532,7 @@ def quotes_attachments_list(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def quotes_attachments_upload(
@@ -589,7 +589,7 @@ def quotes_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def quotes_attachments_replace(
@@ -632,7 +632,7 @@ def quotes_attachments_replace(
     epilog="HTTP: GET Quotes/{QuoteID}/Attachments/{Attachment}",
 )
 @click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

@@ -389,7 +389,7 @@ def receipts_attachments_list(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def receipts_attachments_upload(
@@ -446,7 +446,7 @@ def receipts_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def receipts_attachments_replace(
@@ -489,7 +489,7 @@ def receipts_attachments_replace(
     epilog="HTTP: GET Receipts/{ReceiptID}/Attachments/{Attachment}",
 )
 @click.argument("receipt_id", metavar="RECEIPT_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

@@ -456,7 +456,7 @@ def repeating_invoices_attachments_list(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def repeating_invoices_attachments_upload(
@@ -513,7 +513,7 @@ def repeating_invoices_attachments_upload(
     default=None,
     help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
 )
-@cs.progress_option
+@cs.transfer_progress_option
 @cs.output_options
 @click.pass_obj
 def repeating_invoices_attachments_replace(
@@ -556,7 +556,7 @@ def repeating_invoices_attachments_replace(
     epilog="HTTP: GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}",
 )
 @click.argument("repeating_invoice_id", metavar="REPEATING_INVOICE_ID", type=cs.GUID)
-@click.argument("file_name", metavar="FILE_NAME", type=str, required=False)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
 @click.option(
     "--attachment-id",
     "attachment_id",

@@ -388,7 +388,8 @@ def _open_source(
         )
         return None, 0
     file: Any = content
-    if isinstance(file, io.TextIOBase) or "b" not in str(getattr(file, "mode", "b")):
+    mode = getattr(file, "mode", "b")
+    if isinstance(file, io.TextIOBase) or (isinstance(mode, str) and "b" not in mode):
         problems.append(
             "`content` is a file opened in text mode: open it in binary mode (open(path, 'rb'))"
         )
@@ -799,9 +800,8 @@ class _Sink:
                     f" (open(path, 'wb')); got a {type(destination).__name__}"
                 ]
             )
-        if isinstance(destination, io.TextIOBase) or "b" not in str(
-            getattr(destination, "mode", "b")
-        ):
+        mode = getattr(destination, "mode", "b")  # gzip files have an int mode
+        if isinstance(destination, io.TextIOBase) or (isinstance(mode, str) and "b" not in mode):
             raise RequestValidationError(
                 ["`destination` is a file opened in text mode: open it in binary mode ('wb')"]
             )

@@ -369,3 +369,57 @@ def render_journals(provider: str, books: list[tuple[str, list[Any]]], api_key: 
 
 #: How many journals of each organisation the journals page shows.
 JOURNALS_SHOWN = 50
+
+
+def render_documents(
+    provider: str, books: list[tuple[str, str, list[Any], list[Any]]], api_key: str
+) -> str:
+    """The console's documents page: for each organisation (name, tenant id, documents,
+    emails sent), its invoices, bills, credit notes, quotes and purchase orders, each with a
+    link to its PDF, and the invoices it emailed (``v2_0.resources.documents``)."""
+    esc = html.escape
+    parts = []
+    for org_name, tenant_id, documents, emails in books:
+        rows = []
+        for doc in documents:
+            link = "/console/pdf?" + urlencode(
+                {
+                    "apiKey": api_key,
+                    "tenant": tenant_id,
+                    "resource": doc.resource,
+                    "id": doc.document_id,
+                }
+            )
+            rows.append(
+                '<tr class="document">'
+                f"<td>{esc(doc.kind)}</td><td>{esc(doc.number)}</td>"
+                f"<td>{esc(doc.date.isoformat())}</td><td>{esc(doc.contact)}</td>"
+                f"<td>{esc(doc.status)}</td>"
+                f'<td class="amount">{doc.total:,.2f}</td>'
+                f'<td><a class="pdf" href="{esc(link)}">PDF</a></td></tr>'
+            )
+        sent = [
+            '<tr class="email">'
+            f"<td>{esc(e.sent.strftime('%Y-%m-%d %H:%M:%S'))} UTC</td>"
+            f"<td>{esc(e.invoice_number)}</td><td>{esc(e.contact_name)}</td>"
+            f"<td>{esc(', '.join(e.recipients))}</td><td>{esc(e.app)}</td></tr>"
+            for e in reversed(emails)
+        ]
+        none = '<tr><td colspan="{}">{}</td></tr>'
+        parts.append(
+            f"<h2>{esc(org_name)}</h2>"
+            '<table class="documents"><thead><tr><th>Kind</th><th>Number</th><th>Date</th>'
+            "<th>Contact</th><th>Status</th><th>Total</th><th>PDF</th></tr></thead>"
+            f"<tbody>{''.join(rows) or none.format(7, 'No documents yet.')}</tbody></table>"
+            '<h3>Invoices emailed</h3><table class="emails"><thead><tr><th>Sent</th>'
+            "<th>Invoice</th><th>Contact</th><th>To</th><th>App</th></tr></thead>"
+            f"<tbody>{''.join(sent) or none.format(5, 'No invoice emailed yet.')}</tbody></table>"
+        )
+    back = f'<a href="/console?apiKey={esc(api_key)}">Requests</a>'
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Documents - {esc(provider)}</title><style>{_css()}</style></head><body>"
+        f'<h1>Documents</h1><p class="lead">The documents of the organisations of <strong'
+        f' id="provider">{esc(provider)}</strong>, each with its PDF, and the invoices they'
+        f" emailed (newest first). {back}</p>{''.join(parts)}</body></html>"
+    )

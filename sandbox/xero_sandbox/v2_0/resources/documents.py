@@ -35,7 +35,7 @@ from typing import Any
 from xero_customer_api.v2_0 import models
 
 from ... import pdf, records
-from ...store import Store, new_guid
+from ...store import App, Org, Store, new_guid
 from .. import codec
 from .. import service as _service
 from ..errors import VALIDATION, ApiError
@@ -367,6 +367,70 @@ def get_online_invoice(service: Service, call: Call) -> Answer:
         online_invoice_url=online_invoice_url(call.org.tenant_id, invoice.invoice_id)
     )
     return Service._shape(call, "OnlineInvoices", [codec.entity(online)])
+
+
+# ----------------------------------------------------------------------------- console
+
+
+@dataclass(frozen=True)
+class Printable:
+    """A document the partner console links a PDF of."""
+
+    resource: str  # the path's first segment: Invoices, CreditNotes, Quotes, PurchaseOrders
+    kind: str  # what it is: Invoice, Bill, Credit note, Quote, Purchase order
+    document_id: str
+    number: str
+    contact: str
+    status: str
+    total: Decimal
+    date: datetime.date
+
+
+def printables(store: Store, org: int) -> list[Printable]:
+    """An organisation's invoices, bills, credit notes, quotes and purchase orders, each
+    kind in the order entered (the console's documents page)."""
+    from . import credits, sales  # they import this module
+
+    service = Service(store)
+    names = {c.contact_id: c.name for c in store.contacts(org)}
+    found = [
+        Printable("Invoices", "Invoice" if i.type == "ACCREC" else "Bill", i.invoice_id,
+                  i.number, names.get(i.contact_id, ""), i.status, i.total, i.date)
+        for i in store.invoices(org)
+    ]  # fmt: skip
+    found += [
+        Printable("CreditNotes", "Credit note", c.credit_note_id, c.number,
+                  names.get(c.contact_id, ""), c.status, c.total, c.date)
+        for c in credits.credit_notes_of(store, org)
+    ]  # fmt: skip
+    found += [
+        Printable("Quotes", "Quote", q.quote_id, q.number, names.get(q.contact_id, ""),
+                  q.status, q.total, q.date)
+        for q in sales._all(service, org, sales.QUOTE, sales.QuoteRecord)
+    ]  # fmt: skip
+    found += [
+        Printable("PurchaseOrders", "Purchase order", o.purchase_order_id, o.number,
+                  names.get(o.contact_id, ""), o.status, o.total, o.date)
+        for o in sales._all(service, org, sales.ORDER, sales.OrderRecord)
+    ]  # fmt: skip
+    return found
+
+
+def console_pdf(store: Store, org: Org, provider: str, resource: str, key: str) -> bytes | None:
+    """The PDF of one document for the partner console (inside a read), or None when the
+    organisation has no such document."""
+    if resource.lower() not in _KINDS or not key:
+        return None
+    service = Service(store)
+    service.begin()
+    console = App(client_id="", client_secret="", name=provider, partner_key="",
+                  custom_org_id=None)  # fmt: skip
+    call = Call("GET", [resource, key], {}, {}, b"", org, console, provider)
+    try:
+        answer = pdf_answer(service, call)
+    except (NotFound, ApiError):
+        return None
+    return answer.content
 
 
 _READ = "accounting.transactions"

@@ -35,6 +35,7 @@ from xero_customer_api.v2_0._codecs.requests.purchase_orders_request import (
 from xero_customer_api.v2_0._codecs.requests.quotes_request import encode_request_quotes
 from xero_sandbox import pdf
 from xero_sandbox.app import SandboxApp
+from xero_sandbox.process import launch
 from xero_sandbox.store import Credentials, Store
 from xero_sandbox.v2_0.resources import documents
 
@@ -813,3 +814,44 @@ async def test_the_console_lists_documents_pdfs_and_emails(
     assert (await api.get(bad)).status_code == 404
     refused = await api.get("/console/documents", params={"apiKey": "nope"})
     assert refused.status_code in (302, 303)
+
+
+# ----------------------------------------------------------------------------- over sockets
+
+
+@pytest.mark.e2e
+def test_a_pdf_over_a_real_socket() -> None:
+    """The running sandbox (``xero-sandbox serve``) serves the PDF over HTTP: Content-Type,
+    Content-Length and the bytes as rendered, the same twice."""
+    sandbox = launch(["--http"])
+    try:
+        with httpx.Client(timeout=30) as http:
+            token = http.post(
+                sandbox.token_url,
+                data={"grant_type": "client_credentials"},
+                auth=(sandbox.client_id, sandbox.client_secret),
+            )
+            assert token.status_code == 200, token.text
+            http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            http.headers["xero-tenant-id"] = sandbox.tenant_id
+            base = sandbox.v2_base_url.rstrip("/")
+            invoice = m.Invoice(
+                type=m.InvoiceType.ACCREC,
+                contact=m.Contact(name="Socket Bakery"),
+                date=DAY,
+                status=m.InvoiceStatus.AUTHORISED,
+                line_items=[line("Baguettes", "3.20", quantity="25")],
+            )
+            made = http.put(f"{base}/Invoices", content=encode_request_invoices([invoice]))
+            assert made.status_code == 200, made.text
+            invoice_id = xml(made).findtext("Invoices/Invoice/InvoiceID")
+            first = http.get(f"{base}/Invoices/{invoice_id}/pdf", headers=PDF)
+            second = http.get(f"{base}/Invoices/{invoice_id}", headers=PDF)
+    finally:
+        sandbox.stop()
+    assert first.status_code == second.status_code == 200
+    assert first.headers["content-type"] == "application/pdf"
+    assert int(first.headers["content-length"]) == len(first.content)
+    assert first.content == second.content
+    text = text_of(first.content)
+    assert "Socket Bakery" in text and "Baguettes" in text and "92.00" in text

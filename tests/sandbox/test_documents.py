@@ -21,6 +21,7 @@ from xero_customer_api.v2_0 import models as m
 from xero_customer_api.v2_0._codecs.requests.bank_transactions_request import (
     encode_request_bank_transactions,
 )
+from xero_customer_api.v2_0._codecs.requests.contacts_request import encode_request_contacts
 from xero_customer_api.v2_0._codecs.requests.credit_notes_request import (
     encode_request_credit_notes,
 )
@@ -496,6 +497,49 @@ async def test_invoices_that_cannot_be_emailed(api: httpx.AsyncClient) -> None:
         root = xml(await api.get(f"{API}/Invoices/{made.findtext('InvoiceID')}"))
         assert root.findtext("Invoices/Invoice/SentToContact") in (None, "false")
     assert (await api.post(f"{API}/Invoices/{MISSING}/Email")).status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_an_invoice_goes_to_the_contact_people_included_in_emails(
+    api: httpx.AsyncClient, store: Store, credentials: Credentials
+) -> None:
+    people = m.Contact(
+        name="Kea Couriers",
+        contact_persons=[
+            m.ContactPerson(
+                first_name="Ana", email_address="ana@kea.example", include_in_emails=True
+            ),
+            m.ContactPerson(
+                first_name="Bo", email_address="bo@kea.example", include_in_emails=False
+            ),
+        ],
+    )
+    saved = await api.put(f"{API}/Contacts", content=encode_request_contacts([people]))
+    assert saved.status_code == 200, saved.text
+    shown = xml(saved).findall("Contacts/Contact/ContactPersons/ContactPerson")
+    assert [(p.findtext("FirstName"), p.findtext("IncludeInEmails")) for p in shown] == [
+        ("Ana", "true"),
+        ("Bo", "false"),
+    ]
+    invoice = await make_invoice(api, contact=m.Contact(name="Kea Couriers"))
+    answer = await api.post(f"{API}/Invoices/{invoice.findtext('InvoiceID')}/Email")
+    assert answer.status_code == 204
+    org = store.org_by_tenant(credentials.tenant_id)
+    assert org is not None
+    with store.read():
+        (email,) = documents.emails_of(store, org.org_id)
+    assert email.recipients == ["ana@kea.example"]
+    # nobody included in emails: refused
+    quiet = m.Contact(
+        name="Quiet Ltd",
+        contact_persons=[m.ContactPerson(first_name="Cy", email_address="cy@quiet.example")],
+    )
+    assert (
+        await api.put(f"{API}/Contacts", content=encode_request_contacts([quiet]))
+    ).status_code == 200
+    refused = await make_invoice(api, contact=m.Contact(name="Quiet Ltd"))
+    answer = await api.post(f"{API}/Invoices/{refused.findtext('InvoiceID')}/Email")
+    assert answer.status_code == 400 and "no email address" in messages(answer)[0]
 
 
 # ----------------------------------------------------------------------------- online invoice

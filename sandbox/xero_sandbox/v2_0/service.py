@@ -498,6 +498,16 @@ class Service:
                 )
                 for p in item.phones
             ]
+        if item.contact_persons:
+            rec.persons = [
+                records.ContactPerson(
+                    first_name=p.first_name,
+                    last_name=p.last_name,
+                    email_address=p.email_address,
+                    include_in_emails=bool(p.include_in_emails),
+                )
+                for p in item.contact_persons
+            ]
         rec.updated = self.store.stamp()
         self.store.save_contact(org, rec)
         self.emit(org, "CONTACT", "UPDATE" if existing else "CREATE", rec.contact_id)

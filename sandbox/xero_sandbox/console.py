@@ -135,6 +135,19 @@ class Exchange:
     headers: str = ""
 
 
+#: Media types the console shows as text; any other body (a PDF, a file) is described.
+_TEXT_TYPES = ("text/", "application/xml", "application/json", "application/x-www-form-urlencoded")
+
+
+def _shown_body(body: bytes, content_type: str) -> bytes:
+    """*body* as the console keeps it: text as it is, a binary body (a PDF, an attachment)
+    as a line saying what it was, never its bytes."""
+    kind = content_type.split(";")[0].strip().lower()
+    if not body or not kind or kind.startswith(_TEXT_TYPES) or kind.endswith(("+xml", "+json")):
+        return body
+    return f"({len(body):,} bytes of {kind})".encode()
+
+
 def _decode(body: bytes) -> str:
     text = body[:_BODY_LIMIT].decode("utf-8", errors="replace")
     return text + ("\n... (truncated)" if len(body) > _BODY_LIMIT else "")
@@ -242,8 +255,8 @@ class TrafficLog:
             request.path,
             request.query_string,
             response.status,
-            request.body,
-            response.body,
+            _shown_body(request.body, request.headers.get("content-type", "")),
+            _shown_body(response.body, response.content_type.decode("latin-1")),
             [*secrets, *found],
             note=f"fault: {response.fault.kind}" if response.fault else "",
             headers=shown_headers(request.headers),

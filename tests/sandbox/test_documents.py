@@ -858,6 +858,15 @@ async def test_the_console_lists_documents_pdfs_and_emails(
     assert (await api.get(bad)).status_code == 404
     refused = await api.get("/console/documents", params={"apiKey": "nope"})
     assert refused.status_code in (302, 303)
+    # the traffic page describes a PDF answer, never shows its bytes
+    served = await api.get(f"{API}/Invoices/{invoice.findtext('InvoiceID')}/pdf", headers=PDF)
+    traffic = html.fromstring(
+        (await api.get("/console", params={"apiKey": keys["apiKey"]})).content
+    )
+    newest = traffic.xpath("//tr[@class='exchange']")[0]
+    assert newest.xpath(".//td[@class='path']")[0].text_content().endswith("/pdf")
+    shown = newest.xpath(".//pre[@class='response']")[0].text_content()
+    assert shown == f"({len(served.content):,} bytes of application/pdf)"
 
 
 # ----------------------------------------------------------------------------- over sockets

@@ -38,8 +38,7 @@ class Line:
     description: str
     quantity: Decimal | None
     unit_amount: Decimal | None
-    tax_type: str | None
-    tax_amount: Decimal | None
+    tax: str  # the line's tax rate as printed (``15%``), or its tax type when the rate is unknown
     amount: Decimal
     discount_rate: Decimal | None = None
 
@@ -82,6 +81,11 @@ def quantity(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
+
+
+def percent(rate: Decimal) -> str:
+    """A tax rate (a fraction) as printed: ``15%``, ``12.5%``."""
+    return f"{quantity(rate * 100)}%"
 
 
 def day(value: datetime.date) -> str:
@@ -223,10 +227,7 @@ def _lines(pdf: _Page, doc: Document, width: float) -> None:
             row.cell(_plain(description))
             row.cell("" if line.quantity is None else quantity(line.quantity))
             row.cell("" if line.unit_amount is None else money(line.unit_amount))
-            tax = "" if line.tax_amount is None else money(line.tax_amount)
-            if line.tax_type:
-                tax = f"{tax} {line.tax_type}".strip()
-            row.cell(_plain(tax))
+            row.cell(_plain(line.tax))
             row.cell(money(line.amount))
     pdf.ln(4)
 

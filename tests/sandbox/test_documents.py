@@ -236,7 +236,7 @@ async def test_an_invoice_pdf_is_a_real_pdf_of_the_invoice(api: httpx.AsyncClien
         "Amount due NZD",
         "Status: AUTHORISED",
         "accounts@tui.example",
-        "OUTPUT2",
+        "15%",
     ):
         assert shown in text, (shown, text)
     assert "DRAFT" not in text  # an approved invoice carries no mark
@@ -247,6 +247,28 @@ async def test_an_invoice_pdf_is_a_real_pdf_of_the_invoice(api: httpx.AsyncClien
     updated = made.findtext("UpdatedDateUTC") or ""
     stamp = datetime.datetime.fromisoformat(updated).replace(tzinfo=datetime.UTC)
     assert reader.metadata.creation_date == stamp.replace(microsecond=0)
+
+
+@pytest.mark.asyncio
+async def test_the_pdf_shows_the_contacts_postal_address(api: httpx.AsyncClient) -> None:
+    contact = m.Contact(
+        name="Harbour Cafe",
+        email_address="accounts@harbour.example",
+        addresses=[
+            m.Address(address_type=m.AddressType.STREET, address_line1="9 Quay Street"),
+            m.Address(address_type=m.AddressType.POBOX, address_line1="PO Box 12",
+                      city="Wellington", postal_code="6011", country="New Zealand",
+                      attention_to="Accounts"),
+        ],
+    )  # fmt: skip
+    saved = await api.put(f"{API}/Contacts", content=encode_request_contacts([contact]))
+    assert saved.status_code == 200, saved.text
+    made = await make_invoice(api, contact=m.Contact(name="Harbour Cafe"))
+    answer = await api.get(f"{API}/Invoices/{made.findtext('InvoiceID')}/pdf", headers=PDF)
+    text = text_of(answer.content)
+    block = "Harbour Cafe\nAttention: Accounts\nPO Box 12\nWellington 6011\nNew Zealand\n"
+    assert block + "accounts@harbour.example" in text, text
+    assert "9 Quay Street" not in text
 
 
 @pytest.mark.asyncio
@@ -430,6 +452,7 @@ def test_money_and_quantities_are_printed_from_decimals() -> None:
     assert pdf.quantity(Decimal("1E+1")) == "10"
     assert pdf.quantity(Decimal("3")) == "3"
     assert pdf.day(datetime.date(2026, 12, 7)) == "7 Dec 2026"
+    assert pdf.percent(Decimal("0.125")) == "12.5%" and pdf.percent(Decimal("0.15")) == "15%"
 
 
 def test_text_outside_the_core_font_is_printed_plainly() -> None:
@@ -440,7 +463,7 @@ def test_text_outside_the_core_font_is_printed_plainly() -> None:
         status="AUTHORISED",
         contact="Zoë 🍞\x07",
         updated=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
-        lines=(pdf.Line("Ā line", Decimal(1), Decimal(1), None, None, Decimal(1)),),
+        lines=(pdf.Line("Ā line", Decimal(1), Decimal(1), "", Decimal(1)),),
     )
     body = pdf.render(doc)
     text = text_of(body)

@@ -127,7 +127,9 @@ def document_model(service: Service, call: Call) -> Any:
 def pdf_answer(service: Service, call: Call) -> Answer:
     """The PDF of the document of *call* (``{R}/{id}`` or ``{R}/{id}/pdf``)."""
     model = document_model(service, call)
-    return Answer.binary(pdf.render(printed(call.org.name, model)), PDF_TYPE)
+    org = call.org.org_id
+    document = printed(call.org.name, model, lambda tax_type: service.tax_rate(org, tax_type))
+    return Answer.binary(pdf.render(document), PDF_TYPE)
 
 
 def get_pdf(service: Service, call: Call) -> Answer:
@@ -172,14 +174,22 @@ def _contact_lines(contact: models.Contact | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _lines(items: list[models.LineItem] | None) -> tuple[pdf.Line, ...]:
+def _tax(tax_type: str | None, rate: Callable[[str], Decimal | None]) -> str:
+    if not tax_type:
+        return ""
+    found = rate(tax_type)
+    return tax_type if found is None else pdf.percent(found)
+
+
+def _lines(
+    items: list[models.LineItem] | None, rate: Callable[[str], Decimal | None]
+) -> tuple[pdf.Line, ...]:
     return tuple(
         pdf.Line(
             description=item.description or "",
             quantity=item.quantity,
             unit_amount=item.unit_amount,
-            tax_type=item.tax_type,
-            tax_amount=item.tax_amount,
+            tax=_tax(item.tax_type, rate),
             amount=item.line_amount if item.line_amount is not None else Decimal(0),
             discount_rate=item.discount_rate,
         )
@@ -195,8 +205,15 @@ def _texts(*pairs: tuple[str, str | None]) -> list[tuple[str, str]]:
     return [(label, value) for label, value in pairs if value]
 
 
-def printed(organisation: str, model: Any) -> pdf.Document:
-    """What the PDF of an invoice, credit note, quote or purchase order shows."""
+def _no_rate(tax_type: str) -> Decimal | None:
+    return None
+
+
+def printed(
+    organisation: str, model: Any, rate: Callable[[str], Decimal | None] = _no_rate
+) -> pdf.Document:
+    """What the PDF of an invoice, credit note, quote or purchase order shows (*rate*: the
+    rate of a tax type, a fraction, or None when unknown)."""
     currency = model.currency_code or "NZD"
     amounts = _value(model.line_amount_types) if model.line_amount_types is not None else ""
     common: dict[str, Any] = {
@@ -206,7 +223,7 @@ def printed(organisation: str, model: Any) -> pdf.Document:
         "contact_lines": _contact_lines(model.contact),
         "updated": _stamp(model.updated_date_utc),
         "currency": currency,
-        "lines": _lines(model.line_items),
+        "lines": _lines(model.line_items, rate),
         "sub_total": model.sub_total or Decimal(0),
         "total_tax": model.total_tax or Decimal(0),
         "total": model.total or Decimal(0),

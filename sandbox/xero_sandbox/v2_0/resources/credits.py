@@ -16,7 +16,13 @@ Prepayments and Overpayments are read here (list, paged; one by id; ``InvoiceNum
 :func:`save_credit`. :func:`allocate` applies a credit note, prepayment or overpayment to an
 invoice with Xero's checks (type, amount outstanding, paid-off invoice), lowering the
 invoice's AmountDue and raising its AmountCredited; an invoice shows what was allocated to it
-in its CreditNotes, Prepayments and Overpayments (:func:`invoice_credits`).
+in its CreditNotes, Prepayments and Overpayments (:func:`invoice_credits`). Allocations are
+made with ``PUT {CreditNotes|Prepayments|Overpayments}/{id}/Allocations`` (an
+``<Allocations>`` batch or one ``<Allocation>``, refusals as other writes with
+``summarizeErrors``) and deleted with ``DELETE .../Allocations/{AllocationID}`` (answered
+with the allocation, ``IsDeleted`` true): :func:`unallocate` gives the invoice and the credit
+back what it took, an invoice or credit it had paid off is AUTHORISED again, and the ledger
+reverses exactly its lines.
 
 BatchPayments pay several AUTHORISED invoices of one kind from one bank account: each payment
 is a Payment of :mod:`..service` (PAYBATCH for bills, RECBATCH for sales invoices); a batch is
@@ -34,10 +40,11 @@ Rules read in the facts are unmarked; each rule inferred is marked ``# inferred:
 in short: CN-0001 numbering; RemainingCredit equal to the total before approval; lines of a
 credit note or receipt changed only while a draft (credit notes: or submitted); allocations
 only of AUTHORISED credits in the invoice's currency, and an invoice paid off by them becomes
-PAID; a batch pays invoices of one kind; receipt numbers count per user; the receipt and
-expense claim moves beyond the facts' lifecycles (a claim is created SUBMITTED, deleting it
-returns its receipts to drafts, approving or voiding it moves its receipts with it); the
-three seeded users. Messages other than those the facts quote are the sandbox's own words.
+PAID (AUTHORISED again when the allocation is deleted); an allocation without a Date applies
+from today; a second delete of an allocation is refused; a batch pays invoices of one kind;
+receipt numbers count per user; the receipt and expense claim moves beyond the facts'
+lifecycles (a claim is created SUBMITTED, deleting it returns its receipts to drafts,
+approving or voiding it moves its receipts with it); the three seeded users. Messages other than those the facts quote are the sandbox's own words.
 """
 
 from __future__ import annotations

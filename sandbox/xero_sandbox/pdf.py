@@ -93,11 +93,14 @@ def day(value: datetime.date) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-def _plain(text: str) -> str:
+def _plain(text: str, *, lines: bool = False) -> str:
     """*text* in the core font's character set (Latin-1): accents the font lacks dropped,
-    anything else as ``?``; control characters as blanks."""
+    anything else as ``?``; control characters as blanks (line breaks kept with *lines*)."""
     out = []
-    for char in text:
+    for char in text.replace("\r\n", "\n"):
+        if lines and char == "\n":
+            out.append(char)
+            continue
         if char in "\r\n\t" or unicodedata.category(char) == "Cc":
             out.append(" ")
             continue
@@ -167,7 +170,7 @@ def render(doc: Document) -> bytes:
             pdf.set_font("Helvetica", "B", 9)
             pdf.cell(0, 5, _plain(label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_font("Helvetica", "", 9)
-            pdf.multi_cell(0, 4.5, _plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 4.5, _plain(text, lines=True), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
 
 
@@ -224,7 +227,7 @@ def _lines(pdf: _Page, doc: Document, width: float) -> None:
             description = line.description
             if line.discount_rate:
                 description += f" (discount {quantity(line.discount_rate)}%)"
-            row.cell(_plain(description))
+            row.cell(_plain(description, lines=True))
             row.cell("" if line.quantity is None else quantity(line.quantity))
             row.cell("" if line.unit_amount is None else money(line.unit_amount))
             row.cell(_plain(line.tax))

@@ -314,7 +314,7 @@ async def test_credit_notes_quotes_orders_and_bills_have_pdfs(api: httpx.AsyncCl
         date=DAY,
         expiry_date=DAY + datetime.timedelta(days=30),
         title="Winter bread",
-        terms="Valid for 30 days",
+        terms="Valid for 30 days\nPrices in NZD",
         line_items=[line("Rye loaves", "6.50", quantity="12")],
     )
     quoted = await api.put(f"{API}/Quotes", content=encode_request_quotes([quote]))
@@ -354,7 +354,7 @@ async def test_credit_notes_quotes_orders_and_bills_have_pdfs(api: httpx.AsyncCl
                 "Rye loaves",
                 "78.00",
                 "Winter bread",
-                "Valid for 30 days",
+                "Valid for 30 days\nPrices in NZD",
                 "3 Jun 2026",
                 "DRAFT",
             ],

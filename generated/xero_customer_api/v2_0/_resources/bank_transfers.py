@@ -677,13 +677,14 @@ class BankTransfersAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to a bank transfer, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET BankTransfers/{BankTransferID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -2172,13 +2173,14 @@ class AsyncBankTransfersAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to a bank transfer, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET BankTransfers/{BankTransferID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary

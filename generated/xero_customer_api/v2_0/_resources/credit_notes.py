@@ -678,13 +678,14 @@ class CreditNotesAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to a credit note, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -1520,13 +1521,14 @@ class CreditNotesResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """The credit note as a PDF document (what Xero prints or emails), as bytes; pdf_to()
-        streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
 
         ``GET CreditNotes/{CreditNoteID}/pdf`` (``Accept: application/pdf``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -2676,13 +2678,14 @@ class AsyncCreditNotesAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to a credit note, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -3518,13 +3521,14 @@ class AsyncCreditNotesResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """The credit note as a PDF document (what Xero prints or emails), as bytes; pdf_to()
-        streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
 
         ``GET CreditNotes/{CreditNoteID}/pdf`` (``Accept: application/pdf``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary

@@ -675,13 +675,14 @@ class InvoicesAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to an invoice, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET Invoices/{InvoiceID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -1560,13 +1561,14 @@ class InvoicesResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """The invoice as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams
-        it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
 
         ``GET Invoices/{InvoiceID}/pdf`` (``Accept: application/pdf``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -2783,13 +2785,14 @@ class AsyncInvoicesAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to an invoice, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET Invoices/{InvoiceID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -3668,13 +3671,14 @@ class AsyncInvoicesResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """The invoice as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams
-        it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
 
         ``GET Invoices/{InvoiceID}/pdf`` (``Accept: application/pdf``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary

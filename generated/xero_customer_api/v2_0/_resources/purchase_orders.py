@@ -680,13 +680,14 @@ class PurchaseOrdersAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to a purchase order, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -1502,13 +1503,14 @@ class PurchaseOrdersResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """The purchase order as a PDF document (what Xero prints or emails), as bytes; pdf_to()
-        streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
 
         ``GET PurchaseOrders/{PurchaseOrderID}/pdf`` (``Accept: application/pdf``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -2707,13 +2709,14 @@ class AsyncPurchaseOrdersAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to a purchase order, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -3529,13 +3532,14 @@ class AsyncPurchaseOrdersResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """The purchase order as a PDF document (what Xero prints or emails), as bytes; pdf_to()
-        streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
 
         ``GET PurchaseOrders/{PurchaseOrderID}/pdf`` (``Accept: application/pdf``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary

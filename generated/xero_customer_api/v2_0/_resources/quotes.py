@@ -667,13 +667,14 @@ class QuotesAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to a quote, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET Quotes/{QuoteID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -1467,13 +1468,14 @@ class QuotesResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """The quote as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it
-        to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
 
         ``GET Quotes/{QuoteID}/pdf`` (``Accept: application/pdf``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -2670,13 +2672,14 @@ class AsyncQuotesAttachmentsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """Download a file attached to a quote, by file name or AttachmentID, as bytes;
-        download_to() streams it to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
 
         ``GET Quotes/{QuoteID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
@@ -3470,13 +3473,14 @@ class AsyncQuotesResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> int:
-        """The quote as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it
-        to a file. Streamed to ``destination`` in constant memory.
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
 
         ``GET Quotes/{QuoteID}/pdf`` (``Accept: application/pdf``). The file is bounded
         by the client's ``max_response_bytes`` and the call's total timeout like any answer;
-        a failure before the end is retried where safe (a path starts again; a file object
-        that has received bytes is not written twice: the error is raised).
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
 
         Args:
             destination: Where the file goes: a path (str or pathlib.Path), written through a temporary

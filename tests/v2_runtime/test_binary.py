@@ -755,3 +755,57 @@ def test_token_expired_is_renewed_once_for_a_streamed_download(tmp_path: pathlib
             PDF
         )
     assert renewed == [True] and len(recorder.requests) == 2
+
+
+def test_a_20_mb_download_to_a_path_holds_little_memory(tmp_path: pathlib.Path) -> None:
+    import tracemalloc
+
+    piece = b"%PDF-1.4\n" + b"z" * (64 * 1024 - 9)
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(320):  # 20 MiB
+            yield piece
+
+    answer = httpx.Response(200, content=chunks(), headers={"content-type": "application/pdf"})
+    target = tmp_path / "big.pdf"
+    with sync_client(Recorder(pdf_answer(), answer)) as client:
+        client.invoices.pdf_to(invoice_id=INVOICE, destination=target)  # imports, connection
+        tracemalloc.start()
+        try:
+            written = client.invoices.pdf_to(invoice_id=INVOICE, destination=target)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert written == 320 * len(piece) == target.stat().st_size
+    assert peak < 2 * 1024 * 1024, peak  # a few chunks, never the file
+
+
+def test_a_20_mb_upload_from_a_path_is_read_in_chunks(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "big.bin"
+    with open(path, "wb") as f:
+        for _ in range(320):
+            f.write(b"u" * 65536)
+    seen: list[int] = []
+
+    class Streaming(httpx.BaseTransport):
+        """Reads the request body as a server would: chunk by chunk, never whole."""
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.method == "GET":
+                return httpx.Response(200, content=attachments_xml(), headers=XML)
+            assert isinstance(request.stream, httpx.SyncByteStream)
+            for chunk in request.stream:
+                seen.append(len(chunk))
+            assert sum(seen) == 320 * 65536 == int(request.headers["content-length"])
+            return httpx.Response(200, content=attachments_xml("big.bin"), headers=XML)
+
+    with XeroClient(
+        access_token=TOKEN,
+        tenant_id=TENANT,
+        base_url=BASE,
+        http_client=httpx.Client(transport=Streaming()),
+        limiter=None,
+        max_attachment_bytes=32 * 1024 * 1024,
+    ) as client:
+        client.invoices.attachments.upload(invoice_id=INVOICE, file_name="big.bin", content=path)
+    assert len(seen) == 320 and max(seen) == 65536  # streamed, 64 KiB at a time

@@ -70,6 +70,7 @@ from ..service import (
     _since,
     modified_since,
 )
+from . import history
 
 T = TypeVar("T")
 
@@ -289,6 +290,7 @@ def _save(
         f" VALUES ({', '.join('?' for _ in names)})",
         (value, *columns.values(), seq, records.dumps(body)),
     )
+    history.saved_row(store, columns["org_id"], table, value, body, created=row is None)
 
 
 def credit_notes_of(store: Store, org: int) -> list[CreditNote]:
@@ -648,6 +650,7 @@ def allocate(
         invoice.status, invoice.fully_paid_on = "PAID", date
     invoice.updated = store.stamp()
     store.save_invoice(org, invoice)
+    history.saved(store, org, "invoices", invoice.invoice_id, invoice, created=False)
     webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
     found.remaining_credit -= amount
     if found.remaining_credit == 0:
@@ -1200,6 +1203,7 @@ def _delete_payment(service: Service, org: int, payment_id: str) -> None:
             invoice.status, invoice.fully_paid_on = "AUTHORISED", None
         invoice.updated = store.stamp()
         store.save_invoice(org, invoice)
+        history.payment_saved(store, org, rec, invoice, created=False)
         webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
 
 

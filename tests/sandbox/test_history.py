@@ -13,11 +13,14 @@ import httpx
 import pytest
 import pytest_asyncio
 from lxml import etree
+from xero_customer_api.v2_0 import _codec, models
 from xero_sandbox.app import SandboxApp
 from xero_sandbox.store import Credentials, Store
 from xero_sandbox.v2_0.resources import credits
 from xero_sandbox.v2_0.resources import history as history_module
 from xero_sandbox.v2_0.service import Call, NotFound, Service, route
+
+from tests.v2.conftest import schema
 
 API = "/api.xro/2.0"
 pytestmark = pytest.mark.asyncio
@@ -215,6 +218,41 @@ async def test_a_credit_note_applied_to_an_invoice(
     source = await history(api, f"CreditNotes/{note_id}")
     assert [e[0] for e in source] == ["Created", "Credit applied", "Paid"]
     assert source[1][3] == "50.00 applied to INV-0001"
+
+
+async def test_answers_are_valid_and_the_sdk_reads_them(api: httpx.AsyncClient) -> None:
+    invoice_id = await new_invoice(api)
+    added = await api.put(
+        f"{API}/Invoices/{invoice_id}/History",
+        content=b"<HistoryRecord><Details>Checked</Details></HistoryRecord>",
+    )
+    read = await api.get(f"{API}/Invoices/{invoice_id}/History")
+    validator = schema("responses", "history_records_response")
+    for answer in (added, read):
+        root = xml(answer)
+        assert validator.validate(root), validator.error_log
+        decoded = _codec.DECODERS[models.HistoryRecordsResponse](root, True)
+        assert decoded.history_records[-1].changes == "Note"
+        stamp = decoded.history_records[-1].date_utc
+        assert stamp is not None and stamp.tzinfo is not None  # UTC, aware
+    assert [r.changes for r in decoded.history_records] == ["Created", "Note"]
+
+
+async def test_events_are_recorded_only_on_resources_with_history(store: Store) -> None:
+    """:func:`history.record` (what attachments call) leaves resources without history
+    alone, and an event never hides the next plain edit of another call."""
+    org = store.org_by_tenant(store.ensure_seeded().tenant_id)
+    assert org is not None
+    record_id = str(uuid.uuid4())
+    with store.write():
+        history_module.begin()
+        history_module.record(store, org.org_id, "accounts", record_id, "Attachment added", "a")
+        history_module.record(store, org.org_id, "invoices", record_id, "Attachment added", "b")
+    with store.write():
+        history_module.begin()
+        history_module.saved(store, org.org_id, "invoices", record_id, object(), created=False)
+    rows = store._all("SELECT resource, changes FROM history WHERE record_id = ?", record_id)
+    assert [tuple(r) for r in rows] == [("invoices", "Attachment added"), ("invoices", "Edited")]
 
 
 # ----------------------------------------------------------------------------- notes

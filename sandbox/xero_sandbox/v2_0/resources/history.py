@@ -165,8 +165,12 @@ def record(
         record_id: The record's id.
         changes: What happened (Changes).
         details: The entry's Details (cut to 2500 characters).
+
+    A resource without history (``accounts``: attachments but no history) is left alone, so
+    that callers need not know which resources keep one.
     """
-    _insert(store, org, resource, record_id, changes, details[:MAX_DETAILS], None)
+    if resource in RESOURCES:
+        _insert(store, org, resource, record_id, changes, details[:MAX_DETAILS], None)
 
 
 def _last_status(store: Store, org: int, resource: str, record_id: str) -> str | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import AsyncIterator
-from decimal import Decimal
 
 import httpx
 import pytest
@@ -16,7 +15,6 @@ from lxml import etree
 from xero_customer_api.v2_0 import _codec, models
 from xero_sandbox.app import SandboxApp
 from xero_sandbox.store import Credentials, Store
-from xero_sandbox.v2_0.resources import credits
 from xero_sandbox.v2_0.resources import history as history_module
 from xero_sandbox.v2_0.service import Call, NotFound, Service, route
 
@@ -191,9 +189,7 @@ async def test_a_contact_made_by_an_invoice_and_edited(api: httpx.AsyncClient) -
     ]
 
 
-async def test_a_credit_note_applied_to_an_invoice(
-    api: httpx.AsyncClient, store: Store, credentials: Credentials
-) -> None:
+async def test_a_credit_note_applied_to_an_invoice_and_removed(api: httpx.AsyncClient) -> None:
     invoice_id = await new_invoice(api, amount="50.00", status="AUTHORISED")
     note = await ok(
         api,
@@ -205,19 +201,45 @@ async def test_a_credit_note_applied_to_an_invoice(
         + "</CreditNote>",
     )
     note_id = note.findtext("CreditNotes/CreditNote/CreditNoteID") or ""
-    # the family's allocate, as PUT CreditNotes/{id}/Allocations runs it (one write)
-    org = store.org_by_tenant(credentials.tenant_id)
-    assert org is not None
-    history_module.begin()
-    with store.write():
-        credits.allocate(store, org.org_id, credits.CREDIT_NOTE, note_id, invoice_id,
-                         Decimal("50.00"), datetime.date(2026, 11, 4))  # fmt: skip
+    made = await ok(
+        api,
+        "PUT",
+        f"CreditNotes/{note_id}/Allocations",
+        f"<Allocations><Allocation><Invoice><InvoiceID>{invoice_id}</InvoiceID></Invoice>"
+        "<AppliedAmount>50.00</AppliedAmount><Date>2026-11-04</Date></Allocation></Allocations>",
+    )
+    allocation_id = made.findtext("Allocations/Allocation/AllocationID")
     invoice = await history(api, f"Invoices/{invoice_id}")
     assert [e[0] for e in invoice] == ["Created", "Credit applied", "Paid"]
     assert invoice[1][3] == "Credit note CN-0001 for 50.00 applied"
     source = await history(api, f"CreditNotes/{note_id}")
     assert [e[0] for e in source] == ["Created", "Credit applied", "Paid"]
     assert source[1][3] == "50.00 applied to INV-0001"
+    await ok(api, "DELETE", f"CreditNotes/{note_id}/Allocations/{allocation_id}")
+    assert (await history(api, f"Invoices/{invoice_id}"))[-1][::3] == (
+        "Credit removed",
+        "Credit note CN-0001 for 50.00 removed",
+    )
+    assert (await changes(api, f"CreditNotes/{note_id}"))[-1] == "Credit removed"
+    # back to AUTHORISED without an entry of its own; a payment pays it off again
+    await pay(api, invoice_id, "50.00")
+    assert (await changes(api, f"Invoices/{invoice_id}"))[-2:] == ["Payment received", "Paid"]
+
+
+async def test_an_invoice_emailed_is_sent(api: httpx.AsyncClient) -> None:
+    await ok(
+        api,
+        "PUT",
+        "Contacts",
+        "<Contact><Name>Mail Ltd</Name><EmailAddress>ap@mail.example</EmailAddress></Contact>",
+    )
+    invoice_id = await new_invoice(api, contact="Mail Ltd", status="AUTHORISED")
+    sent = await api.post(f"{API}/Invoices/{invoice_id}/Email", content=b"")
+    assert sent.status_code == 204, sent.text
+    entries = await history(api, f"Invoices/{invoice_id}")
+    assert [(e[0], e[3]) for e in entries][1:] == [
+        ("Sent", "This invoice has been sent to ap@mail.example")
+    ]
 
 
 async def test_answers_are_valid_and_the_sdk_reads_them(api: httpx.AsyncClient) -> None:

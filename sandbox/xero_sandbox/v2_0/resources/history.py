@@ -12,15 +12,20 @@ Overpayments, Payments, Prepayments and Receipts is unsupported: 400 "The docume
 supplied id was not found for this endpoint.". Details hold at most 2500 characters (the
 current page, as pyxero enforces; an older page said 250).
 
-How changes are recorded: each family's one save function calls :func:`saved` inside the
-write (one ``INSERT``, plus one indexed ``SELECT`` of the record's last status when it is not
-new): a new record is "Created"; a status change is named after the new status (Approved,
+How changes are recorded: each family's one save function calls :func:`saved` (or
+:func:`saved_row`) inside the write (one ``INSERT``, plus one indexed ``SELECT`` of the
+record's last status when it is not new): ``credits._save``, ``banking._put`` and
+``sales._save`` for their families, the service's saves of contacts, invoices and payments.
+A new record is "Created"; a status change is named after the new status (Approved,
 Submitted, Voided, Deleted, Paid, Posted ...); any other save is "Edited", unless the same
-call already recorded something on that record (a payment's "Payment received" is not
-followed by an "Edited" of the invoice the payment saved). Events that are not a save of the
-record itself (a payment or a credit applied to an invoice, an attachment added) are
-written with :func:`record`. Every entry is dated by the store's next stamp, the clock of
-``UpdatedDateUTC``; entries are read oldest first, in the order they were written.
+call already recorded something on that record (a credit applied is not followed by an
+"Edited" of the credit note the allocation saved). A payment made or deleted is "Payment
+received" (a bill: "Payment made") or "Payment removed" on its invoice (:func:`payment_saved`),
+an allocation made or deleted "Credit applied" or "Credit removed" on the invoice and on the
+credit; events that are not a save of the record (an invoice emailed: "Sent"; an attachment
+added) are written with :func:`record`. Every entry is dated by the store's next stamp, the
+clock of ``UpdatedDateUTC``; entries are read oldest first, in the order they were written.
+Changes made through the 1.0 API are not recorded.
 
 Inferred (the facts do not say; marked ``# inferred:`` where applied): the wording of every
 Changes value but Created, Edited, Approved and Note and of every Details; that changes made

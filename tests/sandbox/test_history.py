@@ -153,7 +153,7 @@ async def test_a_voided_and_a_deleted_invoice(api: httpx.AsyncClient) -> None:
     await ok(api, "POST", f"Invoices/{deleted}", "<Invoice><Status>DELETED</Status></Invoice>")
     entries = await history(api, f"Invoices/{deleted}")
     assert [e[0] for e in entries] == ["Created", "Submitted", "Deleted"]
-    assert entries[0][3] == "from Supplies Co for 100.00"
+    assert entries[0][3] == "Bill from Supplies Co for 100.00"
 
 
 async def test_a_refused_write_records_nothing(api: httpx.AsyncClient) -> None:

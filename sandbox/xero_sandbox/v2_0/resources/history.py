@@ -398,7 +398,10 @@ def describe(store: Store, org: int, resource: str, rec: Any) -> str:
     if resource == "items":
         return " ".join(str(v) for v in (get("code"), get("name")) if v)
     if resource in ("invoices", "creditnotes", "quotes", "purchaseorders"):
-        return _document(get("number"), towards, name, get("total"))
+        unnumbered = {"invoices": "Bill" if kind == "ACCPAY" else "Invoice"}.get(
+            resource, "Credit note"
+        )
+        return _document(get("number") or unnumbered, towards, name, get("total"))
     if resource == "repeatinginvoices":
         noun = "Repeating bill" if kind == "ACCPAY" else "Repeating invoice"
         return _document(noun, towards, name, get("total"))

@@ -97,6 +97,11 @@ class Examples:
     python: str | None
     cli: str | None
     upload: str | None = None  # an upload's content argument (request.binary)
+    # the command line's shape (issue 18): positional parameters, the parent's command that
+    # runs a sub-resource's endpoint, and whether the answer is a file (written with -o)
+    cli_arguments: tuple[str, ...] = ()
+    cli_command: str | None = None
+    binary_out: bool = False
 
 
 def _examples(schema_dir: Path) -> dict[str, Examples]:
@@ -114,6 +119,9 @@ def _examples(schema_dir: Path) -> dict[str, Examples]:
             upload=str(request.get("param"))
             if isinstance(request, dict) and request.get("binary")
             else None,
+            cli_arguments=tuple(str(a) for a in raw.get("cli_arguments", ())),
+            cli_command=str(raw["cli_command"]) if raw.get("cli_command") else None,
+            binary_out="binary" in raw.get("response", {}),
         )
     return found
 
@@ -344,7 +352,7 @@ def _models_page(c: Contract) -> str:
     return "\n".join(lines)
 
 
-def _cli_page(c: Contract) -> str:
+def _cli_page(c: Contract, examples: dict[str, Examples] | None = None) -> str:
     lines = [HEADER, f"# Command line: {c.title}", ""]
     lines += [
         "`xero --help` lists the groups, `xero GROUP COMMAND --help` a command's options. Every",
@@ -357,20 +365,50 @@ def _cli_page(c: Contract) -> str:
     for resource in sorted({e.resource for e in c.endpoints.values()}):
         lines += [f"## xero {_cli(resource)}", ""]
         for ep in (e for e in c.endpoints.values() if e.resource == resource):
+            shape = (examples or {}).get(ep.id) or Examples(None, None)
+            words = f"{_cli(resource)} {_cli(shape.cli_command or ep.name)}"
+            if shape.cli_command:  # a sub-resource's endpoint run from the parent's group
+                words = f"{_cli(resource)} {_cli(shape.cli_command)}"
+            positional = [a for a in shape.cli_arguments if a != shape.upload]
+            named = [p for p in ep.params if p.name not in positional]
+            if shape.upload:  # the file's name is FILE's own unless --name gives another
+                named = [p for p in named if p.name != "file_name"]
+            heads = [f"[{a.upper()}]" if a in ep.one_of else a.upper() for a in positional] + (
+                ["FILE"] if shape.upload else []
+            )
             options = " ".join(
-                f"[--{_cli(p.name)}]" if not p.required else f"--{_cli(p.name)} VALUE"
-                for p in ep.params
+                [*heads]
+                + [
+                    f"[--{_cli(p.name)}]" if not p.required else f"--{_cli(p.name)} VALUE"
+                    for p in named
+                ]
+                + (["[--name NAME]", "[--content-type TYPE]"] if shape.upload else [])
+                + (["-o FILE"] if shape.binary_out else [])
             )
             body = " [--file FILE]" if ep.request else ""
             lines += [
-                f"### xero {_cli(resource)} {_cli(ep.name)}",
+                f"### xero {words}",
                 "",
-                f"`xero {_cli(resource)} {_cli(ep.name)} {options}{body}`".replace("  ", " "),
+                f"`xero {words} {options}{body}`".replace("  ", " "),
                 "",
                 _md(ep.doc),
                 "",
             ]
-            for p in ep.params:
+            for a in positional:
+                param = ep.param(a)
+                if param is not None:
+                    lines.append(f"- `{a.upper()}`: {_md(param.doc)}")
+            if shape.upload:
+                lines.append(
+                    "- `FILE`: the file to send, read in chunks (`-` for standard input, with"
+                    " `--name`); progress on standard error for large files."
+                )
+            if shape.binary_out:
+                lines.append(
+                    "- `-o FILE`: where the file is written (through a temporary file renamed"
+                    " once complete); `-` for standard output (not a terminal)."
+                )
+            for p in named:
                 lines.append(f"- `--{_cli(p.name)}`: {_md(p.doc)}")
             lines.append(f"- HTTP: `{ep.method} {ep.path}`")
             lines.append("")
@@ -510,7 +548,7 @@ def build_docs(root: Path) -> dict[str, str]:
         for resource in sorted({e.resource for e in c.endpoints.values()}):
             files[f"{base}/{resource}.md"] = _resource_page(c, resource, examples)
         files[f"{base}/models.md"] = _models_page(c)
-        files[f"{base}/cli.md"] = _cli_page(c)
+        files[f"{base}/cli.md"] = _cli_page(c, examples)
         files[f"{base}/api.md"] = _api_page(c)
     ordered = sorted((c for _, c in versions), key=_version_key)
     upgrades = list(itertools.pairwise(ordered))

@@ -270,6 +270,8 @@ def _resource_page(c: Contract, resource: str, examples: dict[str, Examples]) ->
             "batch": f"a BatchResult of {result}",
             "none": "None (Xero answers 204 No Content)",
         }
+        if ep.field:  # issue 18: response.field
+            returns["one"] = f"the `{ep.field}` (str) of the {result} Xero answers"
         lines += [f"Returns {returns.get(ep.returns, result)}.", ""]
         if ep.stream:
             lines += [

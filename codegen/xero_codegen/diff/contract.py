@@ -171,6 +171,7 @@ class Endpoint:
     stream: bool
     renamed_from: str | None = None
     paged: bool = False  # iter() walks the pages (or offsets) itself
+    field: str | None = None  # issue 18: the text field of the one item returned (response.field)
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -397,6 +398,7 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
             stream=ep.stream is not None,
             paged=ep.paging is not None,
             renamed_from=_text(renamed),
+            field=getattr(ep.response, "field", None) if ep.response is not None else None,
         )
 
     # Which models and enums requests write and answers carry.

@@ -283,7 +283,7 @@ class Endpoint:
                 refused.append(f"{_join(arguments)} longer than its schema allows")
             else:
                 refused.append(f"{subject} does not match its schema{details}")
-            if request.required:
+            if request.required and request.param is not None:
                 needed = _join([f"``{name}``" for name in request.required])
                 refused.append(f"{subject} without {needed} (required to create one)")
             refused.extend(request.rules)

@@ -194,7 +194,7 @@ class CreditNotesHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[
@@ -1765,7 +1765,7 @@ class AsyncCreditNotesHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[

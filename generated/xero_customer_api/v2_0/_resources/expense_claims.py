@@ -181,7 +181,7 @@ class ExpenseClaimsHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[
@@ -1179,7 +1179,7 @@ class AsyncExpenseClaimsHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[

@@ -183,7 +183,7 @@ class InvoicesHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[
@@ -1810,7 +1810,7 @@ class AsyncInvoicesHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[

@@ -187,7 +187,7 @@ class PurchaseOrdersHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[
@@ -1523,7 +1523,7 @@ class AsyncPurchaseOrdersHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[

@@ -182,7 +182,7 @@ class RepeatingInvoicesHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[
@@ -1414,7 +1414,7 @@ class AsyncRepeatingInvoicesHistoryResourceWithRawResponse:
             response_type=HistoryRecordsResponse,
             decode=decode_history_records_response,
             encode=encode_request_history_records,
-            check=_checks.CHECKS["HistoryRecord"],
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             subject=[

@@ -672,3 +672,21 @@ def test_cli_allocations_create_from_a_file_and_delete(
         f"/api.xro/2.0/Overpayments/{G}/Allocations/{G2}",
     )
     assert '"is_deleted": true' in result.stdout
+
+
+def test_cli_not_found_names_the_record_of_the_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = b"The resource you're looking for cannot be found"
+    run, _ = _xero(
+        monkeypatch,
+        lambda request: httpx.Response(404, content=missing, headers={"content-type": "text/html"}),
+    )
+    for args, noun in (
+        (("invoices", "history", G), "invoice"),
+        (("invoices", "note", G, NOTE), "invoice"),
+        (("invoices", "email", G), "invoice"),
+        (("invoices", "online-invoice-url", G), "invoice"),
+        (("prepayments", "allocations", "delete", G, G2), "allocation"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 4, result.output
+        assert f"not found: no {noun} with" in result.output, result.output

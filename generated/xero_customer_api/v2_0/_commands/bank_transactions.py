@@ -523,7 +523,7 @@ def bank_transactions_history_list(
         asked={
             "BANK_TRANSACTION_ID": bank_transaction_id,
         },
-        record=HistoryRecord,
+        record=BankTransaction,
     ) as client:
         answer = client.bank_transactions.history.with_raw_response.list(
             bank_transaction_id=bank_transaction_id,
@@ -558,7 +558,7 @@ def bank_transactions_history_add_note(
         asked={
             "BANK_TRANSACTION_ID": bank_transaction_id,
         },
-        record=HistoryRecord,
+        record=BankTransaction,
     ) as client:
         answer = client.bank_transactions.history.with_raw_response.add_note(
             bank_transaction_id=bank_transaction_id,

@@ -345,7 +345,7 @@ def bank_transfers_history_list(
         asked={
             "BANK_TRANSFER_ID": bank_transfer_id,
         },
-        record=HistoryRecord,
+        record=BankTransfer,
     ) as client:
         answer = client.bank_transfers.history.with_raw_response.list(
             bank_transfer_id=bank_transfer_id,
@@ -380,7 +380,7 @@ def bank_transfers_history_add_note(
         asked={
             "BANK_TRANSFER_ID": bank_transfer_id,
         },
-        record=HistoryRecord,
+        record=BankTransfer,
     ) as client:
         answer = client.bank_transfers.history.with_raw_response.add_note(
             bank_transfer_id=bank_transfer_id,

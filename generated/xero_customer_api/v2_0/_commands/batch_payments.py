@@ -329,7 +329,7 @@ def batch_payments_history_list(
         asked={
             "BATCH_PAYMENT_ID": batch_payment_id,
         },
-        record=HistoryRecord,
+        record=BatchPayment,
     ) as client:
         answer = client.batch_payments.history.with_raw_response.list(
             batch_payment_id=batch_payment_id,
@@ -364,7 +364,7 @@ def batch_payments_history_add_note(
         asked={
             "BATCH_PAYMENT_ID": batch_payment_id,
         },
-        record=HistoryRecord,
+        record=BatchPayment,
     ) as client:
         answer = client.batch_payments.history.with_raw_response.add_note(
             batch_payment_id=batch_payment_id,

@@ -508,7 +508,7 @@ def contacts_history_list(
         asked={
             "CONTACT_ID": contact_id,
         },
-        record=HistoryRecord,
+        record=Contact,
     ) as client:
         answer = client.contacts.history.with_raw_response.list(
             contact_id=contact_id,
@@ -543,7 +543,7 @@ def contacts_history_add_note(
         asked={
             "CONTACT_ID": contact_id,
         },
-        record=HistoryRecord,
+        record=Contact,
     ) as client:
         answer = client.contacts.history.with_raw_response.add_note(
             contact_id=contact_id,

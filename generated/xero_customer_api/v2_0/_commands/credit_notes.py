@@ -560,7 +560,7 @@ def credit_notes_history_list(
         asked={
             "CREDIT_NOTE_ID": credit_note_id,
         },
-        record=HistoryRecord,
+        record=CreditNote,
     ) as client:
         answer = client.credit_notes.history.with_raw_response.list(
             credit_note_id=credit_note_id,
@@ -595,7 +595,7 @@ def credit_notes_history_add_note(
         asked={
             "CREDIT_NOTE_ID": credit_note_id,
         },
-        record=HistoryRecord,
+        record=CreditNote,
     ) as client:
         answer = client.credit_notes.history.with_raw_response.add_note(
             credit_note_id=credit_note_id,
@@ -647,7 +647,7 @@ def credit_notes_allocations_create(
         asked={
             "CREDIT_NOTE_ID": credit_note_id,
         },
-        record=Allocation,
+        record=CreditNote,
     ) as client:
         answer = client.credit_notes.allocations.with_raw_response.create(
             allocations,

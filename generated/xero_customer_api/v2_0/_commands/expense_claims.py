@@ -351,7 +351,7 @@ def expense_claims_history_list(
         asked={
             "EXPENSE_CLAIM_ID": expense_claim_id,
         },
-        record=HistoryRecord,
+        record=ExpenseClaim,
     ) as client:
         answer = client.expense_claims.history.with_raw_response.list(
             expense_claim_id=expense_claim_id,
@@ -386,7 +386,7 @@ def expense_claims_history_add_note(
         asked={
             "EXPENSE_CLAIM_ID": expense_claim_id,
         },
-        record=HistoryRecord,
+        record=ExpenseClaim,
     ) as client:
         answer = client.expense_claims.history.with_raw_response.add_note(
             expense_claim_id=expense_claim_id,

@@ -642,7 +642,7 @@ def invoices_history_list(
         asked={
             "INVOICE_ID": invoice_id,
         },
-        record=HistoryRecord,
+        record=Invoice,
     ) as client:
         answer = client.invoices.history.with_raw_response.list(
             invoice_id=invoice_id,
@@ -677,7 +677,7 @@ def invoices_history_add_note(
         asked={
             "INVOICE_ID": invoice_id,
         },
-        record=HistoryRecord,
+        record=Invoice,
     ) as client:
         answer = client.invoices.history.with_raw_response.add_note(
             invoice_id=invoice_id,
@@ -713,6 +713,7 @@ def invoices_email(
         asked={
             "INVOICE_ID": invoice_id,
         },
+        record=Invoice,
     ) as client:
         client.invoices.with_raw_response.email(
             invoice_id=invoice_id,
@@ -748,7 +749,7 @@ def invoices_online_invoice_url(
         asked={
             "INVOICE_ID": invoice_id,
         },
-        record=OnlineInvoice,
+        record=Invoice,
     ) as client:
         if raw or output_format not in (None, "table"):
             answer = client.invoices.with_raw_response.online_invoice_url(

@@ -479,6 +479,7 @@ def items_delete(
         asked={
             "--item-id": item_id,
         },
+        record=Item,
     ) as client:
         client.items.with_raw_response.delete(
             item_id=item_id,
@@ -510,7 +511,7 @@ def items_history_list(
         asked={
             "ITEM_ID": item_id,
         },
-        record=HistoryRecord,
+        record=Item,
     ) as client:
         answer = client.items.history.with_raw_response.list(
             item_id=item_id,
@@ -545,7 +546,7 @@ def items_history_add_note(
         asked={
             "ITEM_ID": item_id,
         },
-        record=HistoryRecord,
+        record=Item,
     ) as client:
         answer = client.items.history.with_raw_response.add_note(
             item_id=item_id,

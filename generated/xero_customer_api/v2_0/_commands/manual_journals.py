@@ -432,7 +432,7 @@ def manual_journals_history_list(
         asked={
             "MANUAL_JOURNAL_ID": manual_journal_id,
         },
-        record=HistoryRecord,
+        record=ManualJournal,
     ) as client:
         answer = client.manual_journals.history.with_raw_response.list(
             manual_journal_id=manual_journal_id,
@@ -467,7 +467,7 @@ def manual_journals_history_add_note(
         asked={
             "MANUAL_JOURNAL_ID": manual_journal_id,
         },
-        record=HistoryRecord,
+        record=ManualJournal,
     ) as client:
         answer = client.manual_journals.history.with_raw_response.add_note(
             manual_journal_id=manual_journal_id,

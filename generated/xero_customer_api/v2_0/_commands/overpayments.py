@@ -238,7 +238,7 @@ def overpayments_history_list(
         asked={
             "OVERPAYMENT_ID": overpayment_id,
         },
-        record=HistoryRecord,
+        record=Overpayment,
     ) as client:
         answer = client.overpayments.history.with_raw_response.list(
             overpayment_id=overpayment_id,
@@ -289,7 +289,7 @@ def overpayments_allocations_create(
         asked={
             "OVERPAYMENT_ID": overpayment_id,
         },
-        record=Allocation,
+        record=Overpayment,
     ) as client:
         answer = client.overpayments.allocations.with_raw_response.create(
             allocations,

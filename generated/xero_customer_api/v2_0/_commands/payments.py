@@ -354,7 +354,7 @@ def payments_history_list(
         asked={
             "PAYMENT_ID": payment_id,
         },
-        record=HistoryRecord,
+        record=Payment,
     ) as client:
         answer = client.payments.history.with_raw_response.list(
             payment_id=payment_id,

@@ -238,7 +238,7 @@ def prepayments_history_list(
         asked={
             "PREPAYMENT_ID": prepayment_id,
         },
-        record=HistoryRecord,
+        record=Prepayment,
     ) as client:
         answer = client.prepayments.history.with_raw_response.list(
             prepayment_id=prepayment_id,
@@ -289,7 +289,7 @@ def prepayments_allocations_create(
         asked={
             "PREPAYMENT_ID": prepayment_id,
         },
-        record=Allocation,
+        record=Prepayment,
     ) as client:
         answer = client.prepayments.allocations.with_raw_response.create(
             allocations,

@@ -518,7 +518,7 @@ def purchase_orders_history_list(
         asked={
             "PURCHASE_ORDER_ID": purchase_order_id,
         },
-        record=HistoryRecord,
+        record=PurchaseOrder,
     ) as client:
         answer = client.purchase_orders.history.with_raw_response.list(
             purchase_order_id=purchase_order_id,
@@ -553,7 +553,7 @@ def purchase_orders_history_add_note(
         asked={
             "PURCHASE_ORDER_ID": purchase_order_id,
         },
-        record=HistoryRecord,
+        record=PurchaseOrder,
     ) as client:
         answer = client.purchase_orders.history.with_raw_response.add_note(
             purchase_order_id=purchase_order_id,

@@ -499,7 +499,7 @@ def quotes_history_list(
         asked={
             "QUOTE_ID": quote_id,
         },
-        record=HistoryRecord,
+        record=Quote,
     ) as client:
         answer = client.quotes.history.with_raw_response.list(
             quote_id=quote_id,
@@ -534,7 +534,7 @@ def quotes_history_add_note(
         asked={
             "QUOTE_ID": quote_id,
         },
-        record=HistoryRecord,
+        record=Quote,
     ) as client:
         answer = client.quotes.history.with_raw_response.add_note(
             quote_id=quote_id,

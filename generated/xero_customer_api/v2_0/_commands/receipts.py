@@ -358,7 +358,7 @@ def receipts_history_list(
         asked={
             "RECEIPT_ID": receipt_id,
         },
-        record=HistoryRecord,
+        record=Receipt,
     ) as client:
         answer = client.receipts.history.with_raw_response.list(
             receipt_id=receipt_id,

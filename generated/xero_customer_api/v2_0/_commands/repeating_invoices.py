@@ -423,7 +423,7 @@ def repeating_invoices_history_list(
         asked={
             "REPEATING_INVOICE_ID": repeating_invoice_id,
         },
-        record=HistoryRecord,
+        record=RepeatingInvoice,
     ) as client:
         answer = client.repeating_invoices.history.with_raw_response.list(
             repeating_invoice_id=repeating_invoice_id,
@@ -458,7 +458,7 @@ def repeating_invoices_history_add_note(
         asked={
             "REPEATING_INVOICE_ID": repeating_invoice_id,
         },
-        record=HistoryRecord,
+        record=RepeatingInvoice,
     ) as client:
         answer = client.repeating_invoices.history.with_raw_response.add_note(
             repeating_invoice_id=repeating_invoice_id,

@@ -101,10 +101,18 @@ class Call:
 
 @dataclass(frozen=True)
 class Answer:
-    """A handler's answer: an HTTP status and the XML document."""
+    """A handler's answer: an HTTP status and the XML document, or (``content``) bytes served
+    as they are with their ``content_type`` (a PDF, an attachment)."""
 
     status: int
     root: etree._Element
+    content: bytes | None = None
+    content_type: str | None = None
+
+    @classmethod
+    def binary(cls, content: bytes, content_type: str) -> Answer:
+        """A 200 of raw bytes (``root`` is then an empty placeholder, never served)."""
+        return cls(200, etree.Element("Binary"), content, content_type)
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -490,6 +498,16 @@ class Service:
                 )
                 for p in item.phones
             ]
+        if item.contact_persons:
+            rec.persons = [
+                records.ContactPerson(
+                    first_name=p.first_name,
+                    last_name=p.last_name,
+                    email_address=p.email_address,
+                    include_in_emails=bool(p.include_in_emails),
+                )
+                for p in item.contact_persons
+            ]
         rec.updated = self.store.stamp()
         self.store.save_contact(org, rec)
         self.emit(org, "CONTACT", "UPDATE" if existing else "CREATE", rec.contact_id)
@@ -632,7 +650,11 @@ class Service:
         )
 
     def get_invoice(self, call: Call) -> Answer:
-        """GET Invoices/{InvoiceID or InvoiceNumber}."""
+        """GET Invoices/{InvoiceID or InvoiceNumber} (its PDF with Accept: application/pdf)."""
+        from .resources import documents  # imports this module
+
+        if documents.wants_pdf(call):
+            return documents.pdf_answer(self, call)
         found = self._find_invoice(call.org.org_id, call.segments[1])
         if found is None:
             raise NotFound()

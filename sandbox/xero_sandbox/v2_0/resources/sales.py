@@ -66,6 +66,7 @@ from ..service import (
     _since,
     modified_since,
 )
+from . import documents
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -560,7 +561,9 @@ def list_quotes(service: Service, call: Call) -> Answer:
 
 
 def get_quote(service: Service, call: Call) -> Answer:
-    """GET Quotes/{QuoteID}."""
+    """GET Quotes/{QuoteID} (its PDF with Accept: application/pdf)."""
+    if documents.wants_pdf(call):
+        return documents.pdf_answer(service, call)
     key = call.segments[1]
     found = _by_id(service, call.org.org_id, QUOTE, QuoteRecord, key) if _GUID.match(key) else None
     if found is None:

@@ -131,7 +131,7 @@ def _allocation_cases() -> list[Case]:
                 "PUT",
                 f"{segment}/{G}/Allocations",
                 [],
-                "allocations_response/made.xml",
+                "allocations_response/applied.xml",
                 "Allocations",
                 "allocations_request",
                 ["Allocation", "Allocation"],
@@ -247,7 +247,7 @@ def test_a_note_is_one_history_record_with_its_details() -> None:
 
 def test_an_allocation_is_sent_as_applied_amount_in_the_write_order() -> None:
     request, _ = _sent(
-        "allocations_response/made.xml",
+        "allocations_response/applied.xml",
         lambda c: c.credit_notes.allocations.create(
             credit_note_id=GUID, allocations=[ALLOCATION, SECOND]
         ),
@@ -343,7 +343,7 @@ def test_an_answer_without_the_url_is_a_typed_error(body: bytes) -> None:
 
 def test_allocations_are_decoded_with_decimal_amounts_and_dates() -> None:
     _, made = _sent(
-        "allocations_response/made.xml",
+        "allocations_response/applied.xml",
         lambda c: c.prepayments.allocations.create(prepayment_id=GUID, allocations=[ALLOCATION]),
     )
     assert isinstance(made, list)
@@ -645,7 +645,7 @@ def test_cli_email_and_online_invoice_url(monkeypatch: pytest.MonkeyPatch) -> No
 def test_cli_allocations_create_from_a_file_and_delete(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
-    run, seen = _xero(monkeypatch, _fixture("allocations_response/made.xml"))
+    run, seen = _xero(monkeypatch, _fixture("allocations_response/applied.xml"))
     document = tmp_path / "allocation.xml"
     document.write_bytes((FIXTURES / "requests" / "allocations_request" / "one.xml").read_bytes())
     result = run(
@@ -658,7 +658,7 @@ def test_cli_allocations_create_from_a_file_and_delete(
         f"/api.xro/2.0/CreditNotes/{G}/Allocations",
     )
     sent = etree.fromstring(request.content)
-    assert sent.tag == "Allocations" and sent.findtext("Allocation/AppliedAmount") == "50.00"
+    assert sent.tag == "Allocations" and sent.findtext("Allocation/AppliedAmount") == "119.60"
     missing = tmp_path / "missing.json"
     missing.write_text(json.dumps([{"invoice": {"invoice_id": G}, "date": "2026-07-12"}]))
     result = run("prepayments", "allocations", "create", G, "--file", str(missing))

@@ -244,6 +244,9 @@ class Service:
         """Forget what this thread read for its previous call."""
         self._calls.settings = None
         self._calls.numbers = {}
+        from .resources import history
+
+        history.begin()
 
     def tax_rate(self, org: int, tax_type: str) -> Decimal | None:
         """The rate (a fraction) of a tax type lines and accounts may use: a seeded one, or an
@@ -510,6 +513,7 @@ class Service:
             ]
         rec.updated = self.store.stamp()
         self.store.save_contact(org, rec)
+        _history().saved(self.store, org, "contacts", rec.contact_id, rec, created=not existing)
         self.emit(org, "CONTACT", "UPDATE" if existing else "CREATE", rec.contact_id)
         return rec
 
@@ -716,6 +720,7 @@ class Service:
             updated=self.store.stamp(),
         )
         self.store.save_contact(org, rec)
+        _history().saved(self.store, org, "contacts", rec.contact_id, rec, created=True)
         self.emit(org, "CONTACT", "CREATE", rec.contact_id)  # inferred: Xero announces it too
         return rec
 
@@ -931,6 +936,7 @@ class Service:
         )
         self.store.save_invoice(org, rec)
         ledger.saved(self.store, org, rec)
+        _history().saved(self.store, org, "invoices", rec.invoice_id, rec, created=True)
         self.emit(org, "INVOICE", "CREATE", rec.invoice_id)
         if kind == "ACCREC":
             self._accrec_numbers(org).add(rec.number)
@@ -1031,6 +1037,7 @@ class Service:
         rec.updated = self.store.stamp()
         self.store.save_invoice(org, rec)
         ledger.saved(self.store, org, rec)
+        _history().saved(self.store, org, "invoices", rec.invoice_id, rec, created=False)
         self.emit(org, "INVOICE", "UPDATE", rec.invoice_id)
         return rec
 
@@ -1438,6 +1445,7 @@ class Service:
             invoice.fully_paid_on = rec.date
         invoice.updated = self.store.stamp()
         self.store.save_invoice(org, invoice)
+        _history().payment_saved(self.store, org, rec, invoice, created=True)
         # inferred: a payment changes the invoice (amounts, status), announced as an UPDATE
         self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)
         return rec
@@ -1465,12 +1473,20 @@ class Service:
                     invoice.status, invoice.fully_paid_on = "AUTHORISED", None
                 invoice.updated = self.store.stamp()
                 self.store.save_invoice(org, invoice)
+                _history().payment_saved(self.store, org, rec, invoice, created=False)
                 self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)  # inferred, as above
         return self._shape(call, "Payments", [codec.entity(self.view.payment(org, rec))])
 
 
 class NotFound(Exception):
     """The record of the path does not exist (404 text/html)."""
+
+
+def _history() -> Any:
+    """The history module (:mod:`.resources.history`: it imports this one)."""
+    from .resources import history
+
+    return history
 
 
 #: A route: (method, resource, number of path segments), or for a sub-resource of a record

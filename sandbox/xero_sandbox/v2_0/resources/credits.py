@@ -77,7 +77,7 @@ from ..service import (
     _since,
     modified_since,
 )
-from . import documents
+from . import documents, history
 
 T = TypeVar("T")
 
@@ -297,6 +297,7 @@ def _save(
         f" VALUES ({', '.join('?' for _ in names)})",
         (value, *columns.values(), seq, records.dumps(body)),
     )
+    history.saved_row(store, columns["org_id"], table, value, body, created=row is None)
 
 
 def credit_notes_of(store: Store, org: int) -> list[CreditNote]:
@@ -657,6 +658,7 @@ def allocate(
         invoice.status, invoice.fully_paid_on = "PAID", date
     invoice.updated = store.stamp()
     store.save_invoice(org, invoice)
+    history.saved(store, org, "invoices", invoice.invoice_id, invoice, created=False)
     webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
     found.remaining_credit -= amount
     if found.remaining_credit == 0:
@@ -686,6 +688,7 @@ def unallocate(store: Store, org: int, rec: Allocation) -> Allocation:
             invoice.status, invoice.fully_paid_on = "AUTHORISED", None
         invoice.updated = store.stamp()
         store.save_invoice(org, invoice)
+        history.saved(store, org, "invoices", invoice.invoice_id, invoice, created=False)
         webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
     if rec.source_kind == CREDIT_NOTE:
         note = _one_credit_note(store, org, rec.source_id)
@@ -1357,6 +1360,7 @@ def _delete_payment(service: Service, org: int, payment_id: str) -> None:
             invoice.status, invoice.fully_paid_on = "AUTHORISED", None
         invoice.updated = store.stamp()
         store.save_invoice(org, invoice)
+        history.payment_saved(store, org, rec, invoice, created=False)
         webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
 
 

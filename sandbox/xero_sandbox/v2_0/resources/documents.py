@@ -40,6 +40,7 @@ from .. import codec
 from .. import service as _service
 from ..errors import VALIDATION, ApiError
 from ..service import Answer, Call, NotFound, Service
+from . import history
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS invoice_emails (
@@ -355,6 +356,9 @@ def email_invoice(service: Service, call: Call) -> Answer:
         "INSERT INTO invoice_emails VALUES (?, ?, ?, ?, ?)",
         (sent.email_id, org, sent.invoice_id, seq, records.dumps(sent)),
     )
+    # inferred: Xero's words for an invoice emailed
+    history.record(store, org, "invoices", invoice.invoice_id, "Sent",
+                   f"This invoice has been sent to {', '.join(recipients)}")  # fmt: skip
     if not invoice.sent_to_contact:
         invoice.sent_to_contact = True
         invoice.updated = store.stamp()

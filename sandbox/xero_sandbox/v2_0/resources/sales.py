@@ -66,7 +66,7 @@ from ..service import (
     _since,
     modified_since,
 )
-from . import documents
+from . import documents, history
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -306,6 +306,8 @@ def _save(service: Service, org: int, kind: str, rec: Any) -> None:
         " VALUES (?, ?, ?, ?, ?, ?)",
         (record_id, org, kind, _key(kind, rec), seq, records.dumps(rec)),
     )
+    history.saved_row(service.store, org, "sales_records", record_id, rec, created=row is None,
+                      kind=kind)  # fmt: skip
 
 
 def _delete(service: Service, org: int, kind: str, record_id: str) -> None:

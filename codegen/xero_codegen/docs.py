@@ -229,7 +229,8 @@ def _index_page(c: Contract) -> str:
 
 
 def _param_rows(ep: Endpoint) -> list[str]:
-    if not ep.params:
+    arguments = ep.request.arguments if ep.request is not None else ()
+    if not ep.params and not arguments:
         return []
     rows = ["| argument | sent as | type | doc |", "|---|---|---|---|"]
     for p in ep.params:
@@ -239,6 +240,9 @@ def _param_rows(ep: Endpoint) -> list[str]:
         where = {"query": "query", "header": "header", "path": "path"}[p.location]
         required = " (required)" if p.required else ""
         rows.append(f"| `{p.name}`{required} | {where} `{p.wire}` | {_md(type_)} | {_md(p.doc)} |")
+    for name, element in arguments:  # issue 18: body text given as an argument
+        required = "" if name in ep.one_of else " (required)"
+        rows.append(f"| `{name}`{required} | body `{element}` | string | Sent in the body. |")
     return [*rows, ""]
 
 
@@ -276,11 +280,16 @@ def _resource_page(c: Contract, resource: str, examples: dict[str, Examples]) ->
                 if ep.request.batch
                 else f"[{ep.request.model}](models.md#{ep.request.model.lower()})"
             )
-            lines += [f"Body (`{ep.request.param}`): {shape}. {_md(ep.request.doc)}", ""]
-        given = examples.get(ep.id)
-        if given is not None and given.upload:  # a file as the body (issue 18)
+            given = (
+                f"`{ep.request.param}`"
+                if ep.request.param
+                else "built from the method's arguments"  # a note's details, a tax rate's name
+            )
+            lines += [f"Body ({given}): {shape}. {_md(ep.request.doc)}", ""]
+        manifest_entry = examples.get(ep.id)
+        if manifest_entry is not None and manifest_entry.upload:  # a file as the body (issue 18)
             lines += [
-                f"Body (`{given.upload}`): the file, as bytes, a binary file object or a"
+                f"Body (`{manifest_entry.upload}`): the file, as bytes, a binary file object or a"
                 " `pathlib.Path`, streamed with its length (never read whole); `content_type=`"
                 " names its media type (by default guessed from the file name). Refused before"
                 " sending: a file over the client's `max_attachment_bytes` (10 MiB by default),"
@@ -299,6 +308,8 @@ def _resource_page(c: Contract, resource: str, examples: dict[str, Examples]) ->
                 " complete) or a binary file object and returns the number of bytes written"
             ),
         }
+        if ep.field:  # issue 18: response.field
+            returns["one"] = f"the `{ep.field}` (str) of the {result} Xero answers"
         lines += [f"Returns {returns.get(ep.returns, result)}.", ""]
         if ep.stream:
             lines += [

@@ -81,6 +81,9 @@ Endpoints of API 2.0:
   xero bank-transactions save-many        Create or update a batch of bank transactions in one
                                           call, each as by save.
   xero bank-transactions delete           Delete a bank transaction by saving Status DELETED.
+  xero bank-transactions history list     The history of one bank transaction, oldest first.
+  xero bank-transactions history add-note Add a note to the history of one bank transaction and
+                                          return it as recorded.
   xero bank-transactions attachments uploadAttach a file to a bank transaction; the content is
                                           streamed, its type taken from the file name unless
                                           given.
@@ -101,6 +104,9 @@ Endpoints of API 2.0:
                                           the call.
   xero bank-transfers delete              Delete a bank transfer.
   xero bank-transfers delete-many         Delete several bank transfers in one call.
+  xero bank-transfers history list        The history of one bank transfer, oldest first.
+  xero bank-transfers history add-note    Add a note to the history of one bank transfer and
+                                          return it as recorded.
   xero bank-transfers attachments upload  Attach a file to a bank transfer; the content is
                                           streamed, its type taken from the file name unless
                                           given.
@@ -119,6 +125,9 @@ Endpoints of API 2.0:
   xero batch-payments save                Update one batch payment named by its BatchPaymentID
                                           in the body.
   xero batch-payments delete              Delete a batch payment and its payments.
+  xero batch-payments history list        The history of one batch payment, oldest first.
+  xero batch-payments history add-note    Add a note to the history of one batch payment and
+                                          return it as recorded.
   xero branding-themes list               List the organisation's branding themes.
   xero branding-themes get                Get one branding theme by its BrandingThemeID.
   xero branding-themes list-payment-servicesList the payment services applied to a branding
@@ -154,6 +163,9 @@ Endpoints of API 2.0:
                                           contact.
   xero contacts update                    Update the contact of the path with what the contact
                                           given sets.
+  xero contacts history list              The history of one contact, oldest first.
+  xero contacts history add-note          Add a note to the history of one contact and return it
+                                          as recorded.
   xero contacts attachments upload        Attach a file to a contact; the content is streamed,
                                           its type taken from the file name unless given.
   xero contacts attachments replace       Replace a file attached to a contact (POST; a new name
@@ -174,6 +186,12 @@ Endpoints of API 2.0:
   xero credit-notes delete                Delete a draft or submitted credit note or void an
                                           approved one; 2.0 has no DELETE for credit notes, so
                                           this saves the new status.
+  xero credit-notes history list          The history of one credit note, oldest first.
+  xero credit-notes history add-note      Add a note to the history of one credit note and
+                                          return it as recorded.
+  xero credit-notes allocations create    Allocate the credit note to invoices of the same
+                                          contact.
+  xero credit-notes allocations delete    Delete one allocation of the credit note.
   xero credit-notes attachments upload    Attach a file to a credit note; the content is
                                           streamed, its type taken from the file name unless
                                           given.
@@ -200,6 +218,9 @@ Endpoints of API 2.0:
   xero expense-claims delete              Delete a submitted expense claim or void an approved
                                           one; 2.0 has no DELETE for expense claims, so this
                                           saves the new status.
+  xero expense-claims history list        The history of one expense claim, oldest first.
+  xero expense-claims history add-note    Add a note to the history of one expense claim and
+                                          return it as recorded.
   xero invoice-reminders get              Get the invoice reminder setting.
   xero invoices list                      List the organisation's invoices and bills.
   xero invoices get                       Get one invoice, with its lines, by its InvoiceID or
@@ -212,6 +233,13 @@ Endpoints of API 2.0:
   xero invoices delete                    Delete a draft or submitted invoice or void an
                                           approved one; 2.0 has no DELETE for invoices, so this
                                           saves the new status.
+  xero invoices history list              The history of one invoice, oldest first.
+  xero invoices history add-note          Add a note to the history of one invoice and return it
+                                          as recorded.
+  xero invoices email                     Email a sales invoice to its contact, as Xero's Send
+                                          does; Xero answers 204 No Content.
+  xero invoices online-invoice-url        The address of a sales invoice's online invoice, the
+                                          page where the customer views and pays it.
   xero invoices attachments upload        Attach a file to an invoice; the content is streamed,
                                           its type taken from the file name unless given.
   xero invoices attachments replace       Replace a file attached to an invoice (POST; a new
@@ -234,6 +262,9 @@ Endpoints of API 2.0:
   xero items update                       Update the item of the path with what the item given
                                           sets.
   xero items delete                       Delete an item for good (Xero answers 204 No Content).
+  xero items history list                 The history of one item, oldest first.
+  xero items history add-note             Add a note to the history of one item and return it as
+                                          recorded.
   xero journals list                      List up to 100 journals whose JournalNumber is greater
                                           than offset, oldest first.
   xero journals get                       Get one journal, with its lines, by its JournalID or
@@ -260,6 +291,9 @@ Endpoints of API 2.0:
   xero manual-journals delete             Delete a draft manual journal or void a posted one;
                                           2.0 has no DELETE for manual journals, so this saves
                                           the new status.
+  xero manual-journals history list       The history of one manual journal, oldest first.
+  xero manual-journals history add-note   Add a note to the history of one manual journal and
+                                          return it as recorded.
   xero manual-journals attachments upload Attach a file to a manual journal; the content is
                                           streamed, its type taken from the file name unless
                                           given.
@@ -277,6 +311,10 @@ Endpoints of API 2.0:
   xero overpayments list                  List the organisation's overpayments, with their lines
                                           and allocations.
   xero overpayments get                   Get one overpayment by its OverpaymentID.
+  xero overpayments history list          The history of one overpayment, oldest first.
+  xero overpayments allocations create    Allocate the overpayment to invoices of the same
+                                          contact.
+  xero overpayments allocations delete    Delete one allocation of the overpayment.
   xero payment-services list              List the organisation's payment services.
   xero payment-services create            Create one payment service.
   xero payment-services create-many       Create several payment services in one call.
@@ -288,9 +326,14 @@ Endpoints of API 2.0:
   xero payments delete                    Delete a payment.
   xero payments save                      Create one payment with POST (Xero's createPayment;
                                           create does the same with PUT).
+  xero payments history list              The history of one payment, oldest first.
   xero prepayments list                   List the organisation's prepayments, with their lines
                                           and allocations.
   xero prepayments get                    Get one prepayment by its PrepaymentID.
+  xero prepayments history list           The history of one prepayment, oldest first.
+  xero prepayments allocations create     Allocate the prepayment to invoices of the same
+                                          contact.
+  xero prepayments allocations delete     Delete one allocation of the prepayment.
   xero purchase-orders list               List the organisation's purchase orders, filtered by
                                           their own parameters and sorted, one page or all.
   xero purchase-orders get                Get one purchase order, with its lines, by its
@@ -303,6 +346,9 @@ Endpoints of API 2.0:
   xero purchase-orders update             Update the purchase order of the path with what the
                                           order given sets.
   xero purchase-orders delete             Delete a purchase order that is not BILLED.
+  xero purchase-orders history list       The history of one purchase order, oldest first.
+  xero purchase-orders history add-note   Add a note to the history of one purchase order and
+                                          return it as recorded.
   xero purchase-orders attachments upload Attach a file to a purchase order; the content is
                                           streamed, its type taken from the file name unless
                                           given.
@@ -326,6 +372,9 @@ Endpoints of API 2.0:
   xero quotes update                      Update the quote of the path with what the quote given
                                           sets.
   xero quotes delete                      Delete a quote.
+  xero quotes history list                The history of one quote, oldest first.
+  xero quotes history add-note            Add a note to the history of one quote and return it
+                                          as recorded.
   xero quotes attachments upload          Attach a file to a quote; the content is streamed, its
                                           type taken from the file name unless given.
   xero quotes attachments replace         Replace a file attached to a quote (POST; a new name
@@ -342,6 +391,7 @@ Endpoints of API 2.0:
   xero receipts create                    Create one draft receipt.
   xero receipts create-many               Create several draft receipts in one call.
   xero receipts save                      Update one receipt.
+  xero receipts history list              The history of one receipt, oldest first.
   xero receipts attachments upload        Attach a file to a receipt; the content is streamed,
                                           its type taken from the file name unless given.
   xero receipts attachments replace       Replace a file attached to a receipt (POST; a new name
@@ -364,6 +414,9 @@ Endpoints of API 2.0:
                                           given sets.
   xero repeating-invoices delete          Delete a repeating invoice template; invoices it made
                                           stay.
+  xero repeating-invoices history list    The history of one repeating invoice, oldest first.
+  xero repeating-invoices history add-noteAdd a note to the history of one repeating invoice and
+                                          return it as recorded.
   xero repeating-invoices attachments uploadAttach a file to a repeating invoice; the content is
                                           streamed, its type taken from the file name unless
                                           given.

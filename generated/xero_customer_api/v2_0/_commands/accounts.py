@@ -286,7 +286,7 @@ def accounts_attachments_list(
         asked={
             "ACCOUNT_ID": account_id,
         },
-        record=Attachment,
+        record=Account,
     ) as client:
         answer = client.accounts.attachments.with_raw_response.list(
             account_id=account_id,

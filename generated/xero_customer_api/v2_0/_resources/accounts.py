@@ -736,8 +736,8 @@ class AccountsAttachmentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A list of ``Attachment``, one per attachment of the organisation (empty when there
-            is none).
+            A list of ``Attachment``, one per attachment of the account (empty when there is
+            none).
 
         Raises:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
@@ -1018,6 +1018,8 @@ class AccountsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1334,6 +1336,8 @@ class AccountsResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2018,8 +2022,8 @@ class AsyncAccountsAttachmentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A list of ``Attachment``, one per attachment of the organisation (empty when there
-            is none).
+            A list of ``Attachment``, one per attachment of the account (empty when there is
+            none).
 
         Raises:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
@@ -2300,6 +2304,8 @@ class AsyncAccountsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2616,6 +2622,8 @@ class AsyncAccountsResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

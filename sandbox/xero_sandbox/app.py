@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
+import os
 import socket
 import struct
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import quote
 
 from . import console, identity, v1_0, v2_0, webhooks
 from .faults import FaultBoard
-from .http import HTML_TYPE, LOOPBACK, MAX_HEADER_BYTES, Request, Response, json_response
+from .http import HTML_TYPE, LOOPBACK, MAX_HEADER_BYTES, Request, Response, Upload, json_response
 from .identity import Identity
 from .limits import RateLimiter
 from .store import Store
+from .v2_0.resources import attachments
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -46,6 +50,42 @@ def _head_size(scope: Scope) -> int:
     return size
 
 
+class _ClientGone(Exception):
+    """The client went away before its whole body arrived."""
+
+
+def _declared_length(scope: Scope) -> int:
+    """The request's Content-Length (0 when none or not a number)."""
+    for name, value in scope.get("headers", []):
+        if bytes(name).lower() == b"content-length":
+            text = bytes(value).decode("latin-1").strip()
+            return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
+    return 0
+
+
+def _request(scope: Scope, body: bytes, upload: Upload | None = None, path: str = "") -> Request:
+    """The :class:`Request` of a scope, once its body was read (or streamed to *upload*)."""
+    client = scope.get("client")
+    headers: dict[str, str] = {}
+    repeated: set[str] = set()
+    for name, value in scope.get("headers", []):
+        key = bytes(name).decode("latin-1").lower()
+        if key in headers:
+            repeated.add(key)
+        headers[key] = bytes(value).decode("latin-1")
+    return Request(
+        method=scope["method"].upper(),
+        path=path or scope["path"],
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        body=body,
+        client=(str(client[0]), int(client[1])) if client else None,
+        headers=headers,
+        repeated=frozenset(repeated),
+        scheme=str(scope.get("scheme", "http")),
+        upload=upload,
+    )
+
+
 class SandboxApp:
     """ASGI 3 application of the sandbox.
 
@@ -63,9 +103,13 @@ class SandboxApp:
         time_scale: float = 1.0,
         limits: bool = True,
         latency: float = 0.0,
+        attachment_max_bytes: int | None = None,
     ) -> None:
         self.store = store
         self.body_timeout = body_timeout
+        #: The largest attachment accepted (``--attachment-max-bytes``, else the
+        #: ``XERO_SANDBOX_ATTACHMENT_MAX_BYTES`` environment variable, else 10 MB).
+        self.attachment_max_bytes = attachments.max_bytes(attachment_max_bytes)
         self.faults = FaultBoard()
         self.traffic = console.TrafficLog()
         self.identity = Identity(store, token_ttl)
@@ -104,26 +148,45 @@ class SandboxApp:
             await self._send(too_big, send, receive, scope)
             return
         self.webhooks.learn_base(scope)
+        # an attachment's body goes to a file as it arrives, never whole into memory, and one
+        # over the limit is refused from its Content-Length before any of it is read
+        raw_path = bytes(scope.get("raw_path") or quote(scope["path"]).encode()).decode("latin-1")
+        file_name = attachments.upload_name(scope["method"], raw_path)
+        if file_name is not None and _declared_length(scope) > self.attachment_max_bytes:
+            await self._send(attachments.too_large(), send, receive, scope)
+            return
         try:
             async with asyncio.timeout(self.body_timeout):
-                request = await self._read(scope, receive)
+                if file_name is None:
+                    request = await self._read(scope, receive)
+                else:
+                    request = await self._read_upload(scope, receive, raw_path, file_name)
         except TimeoutError:
             slow = Response(
                 408, b"Request body too slow", b"text/plain", [(b"connection", b"close")]
             )
             await self._send(slow, send, receive, scope)
             return
-        if request is None:
-            await self._send(
-                Response(413, b"Request body too large", b"text/plain"), send, receive, scope
-            )
+        except _ClientGone:
             return
-        response = await self._dispatch(request)
+        if request is None:
+            too_big = (
+                attachments.too_large()
+                if file_name is not None
+                else Response(413, b"Request body too large", b"text/plain")
+            )
+            await self._send(too_big, send, receive, scope)
+            return
         try:
-            await self._send(response, send, receive, scope)
+            response = await self._dispatch(request)
+            try:
+                await self._send(response, send, receive, scope)
+            finally:
+                if response.after is not None:
+                    response.after()
         finally:
-            if response.after is not None:
-                response.after()
+            if request.upload is not None:  # unless the handler kept it as the attachment
+                request.upload.path.unlink(missing_ok=True)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -152,23 +215,36 @@ class SandboxApp:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        client = scope.get("client")
-        headers: dict[str, str] = {}
-        repeated: set[str] = set()
-        for name, value in scope.get("headers", []):
-            key = bytes(name).decode("latin-1").lower()
-            if key in headers:
-                repeated.add(key)
-            headers[key] = bytes(value).decode("latin-1")
-        return Request(
-            method=scope["method"].upper(),
-            path=scope["path"],
-            query_string=scope.get("query_string", b"").decode("latin-1"),
-            body=b"".join(chunks),
-            client=(str(client[0]), int(client[1])) if client else None,
-            headers=headers,
-            repeated=frozenset(repeated),
-        )
+        return _request(scope, b"".join(chunks))
+
+    async def _read_upload(
+        self, scope: Scope, receive: Receive, raw_path: str, file_name: str
+    ) -> Request | None:
+        """An attachment's body streamed to a file of the store's attachment folder (None
+        past the size limit; the file is removed unless a handler keeps it)."""
+        fd, path = attachments.incoming(self.store)
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        raise _ClientGone()  # a body cut short is not saved
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > self.attachment_max_bytes:
+                        path.unlink(missing_ok=True)
+                        return None
+                    digest.update(chunk)
+                    out.write(chunk)
+                    if not message.get("more_body", False):
+                        break
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        upload = Upload(path, size, digest.hexdigest(), file_name)
+        return _request(scope, b"", upload, attachments.routed_path(raw_path))
 
     # ------------------------------------------------------------------ routing
 
@@ -324,6 +400,12 @@ class SandboxApp:
         body = response.body
         if fault is not None and fault.kind == "delay":
             await asyncio.sleep(fault.delay)
+        if response.file is not None:
+            try:
+                await self._send_file(response, send, receive, scope)
+            finally:
+                response.file.close()
+            return
         if fault is not None and fault.kind == "truncate":
             body = body[: max(1, len(body) // 2)]
         headers = [
@@ -339,6 +421,29 @@ class SandboxApp:
             await self._abort(scope, receive)
             return
         await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    async def _send_file(
+        self, response: Response, send: Send, receive: Receive, scope: Scope
+    ) -> None:
+        """A body read from a file chunk by chunk (faults cut it as they cut other bodies)."""
+        assert response.file is not None
+        fault = response.fault
+        size = response.file.size
+        if fault is not None and fault.kind == "truncate":
+            size = max(1, size // 2) if size else 0
+        headers = [
+            (b"content-type", response.content_type),
+            (b"content-length", str(size).encode()),
+            *response.headers,
+        ]
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        reset = fault is not None and fault.kind == "reset"
+        for chunk in response.file.chunks(size // 2 if reset else size):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        if reset:
+            await self._abort(scope, receive)
+            return
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _abort(self, scope: Scope, receive: Receive) -> None:
         """Drop the connection with a TCP reset after part of the body was sent."""

@@ -76,6 +76,8 @@ class ServeOptions:
     time_scale: float = 1.0
     limits: bool = True
     latency: float = 0.0
+    #: Largest attachment accepted, bytes (None: $XERO_SANDBOX_ATTACHMENT_MAX_BYTES, else 10 MB).
+    attachment_max_bytes: int | None = None
 
 
 #: Signals that stop the server gracefully.
@@ -325,6 +327,7 @@ def serve(options: ServeOptions, out: Any = None) -> int:
             time_scale=options.time_scale,
             limits=options.limits,
             latency=options.latency,
+            attachment_max_bytes=options.attachment_max_bytes,
         )
         kwargs: dict[str, Any] = {}
         ca_file: Path | None = None

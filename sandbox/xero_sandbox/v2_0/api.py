@@ -26,6 +26,7 @@ from ..limits import RateLimiter
 from ..store import App, Org, Store
 from . import codec
 from .errors import IDEMPOTENCY, ApiError
+from .resources import attachments
 from .service import RESOURCES, Answer, Call, Handler, NotFound, Service, route
 
 PREFIX = "/api.xro/2.0/"
@@ -176,6 +177,8 @@ class Api:
             org,
             app,
             app.name,
+            upload=request.upload,
+            root_url=f"{request.scheme}://{request.headers.get('host', 'localhost')}",
         )
         if request.method in ("PUT", "POST") and request.body.strip():
             self.service.reader.read_ahead(request.body)  # outside the store's lock
@@ -186,7 +189,10 @@ class Api:
             if request.method == "GET":
                 with self.store.read():
                     self.service.begin()
-                    return self._answer(handler(self.service, call))
+                    answer = handler(self.service, call)
+                    if len(segments) == 2 and isinstance(answer, Answer):
+                        attachments.include_in_record(self.service, call, answer.root)
+                    return self._answer(answer)
             with self.store.write():
                 self.service.begin()
                 return self._answer(handler(self.service, call))
@@ -199,7 +205,9 @@ class Api:
             return Response(500, f"An error occurred: {type(exc).__name__}".encode(), TEXT_TYPE)
 
     @staticmethod
-    def _answer(answer: Answer) -> Response:
+    def _answer(answer: Answer | Response) -> Response:
+        if isinstance(answer, Response):  # raw bytes (a downloaded attachment)
+            return answer
         if answer.status == 204:  # a DELETE Xero answers with no body
             return Response(204, b"", XML_TYPE)
         return Response(answer.status, codec.to_bytes(answer.root), XML_TYPE)
@@ -225,6 +233,8 @@ class Api:
                     request.path.encode(),
                     request.query_string.encode(),
                     request.body,
+                    # a streamed body (an attachment) by its digest
+                    request.upload.sha256.encode() if request.upload is not None else b"",
                 ]
             )
         ).hexdigest()

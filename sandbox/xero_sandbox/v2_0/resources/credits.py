@@ -70,6 +70,7 @@ from ..service import (
     _since,
     modified_since,
 )
+from . import attachments
 
 T = TypeVar("T")
 
@@ -490,7 +491,7 @@ def credit_note_model(
             if not a.is_deleted
         ],
         branding_theme_id=rec.branding_theme_id,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, org, rec.credit_note_id),
     )
 
 
@@ -515,7 +516,7 @@ def credit_model(
             for a in _allocations(service.store, org, source=rec.credit_id)
             if not a.is_deleted
         ],
-        "has_attachments": False,
+        "has_attachments": False,  # prepayments and overpayments take no attachments [SPEC]
         "reference": rec.reference,
     }
     if rec.kind == PREPAYMENT:
@@ -1247,7 +1248,7 @@ def receipt_model(
         status=view.enum(models.ReceiptStatus, rec.status),
         receipt_number=rec.number,
         updated_date_utc=rec.updated,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, call.org.org_id, rec.receipt_id),
     )
 
 

@@ -26,7 +26,7 @@ from .faults import FaultBoard
 from .http import HTML_TYPE, LOOPBACK, MAX_HEADER_BYTES, Request, Response, Upload, json_response
 from .identity import Identity
 from .limits import RateLimiter
-from .store import Store
+from .store import App, Store
 from .v2_0.resources import attachments
 
 Scope = MutableMapping[str, Any]
@@ -61,6 +61,19 @@ def _declared_length(scope: Scope) -> int:
             text = bytes(value).decode("latin-1").strip()
             return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
     return 0
+
+
+def _disposition(file_name: str) -> bytes:
+    """``Content-Disposition: attachment`` with the file's name (RFC 6266: an ASCII fallback
+    and the UTF-8 name)."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in file_name
+    )
+    return (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}".encode(
+            "latin-1"
+        )
+    )
 
 
 def _request(scope: Scope, body: bytes, upload: Upload | None = None, path: str = "") -> Request:
@@ -267,6 +280,12 @@ class SandboxApp:
             return await self._off_loop(self._console, request, True)
         if path == "/console/journals":
             return await self._off_loop(self._journals, request)
+        if path == console.ATTACHMENTS_PATH:
+            return await self._off_loop(self._attachments, request)
+        if path == console.ATTACHMENT_FILE_PATH:
+            return await self._off_loop(self._attachment_file, request)
+        if path == console.PDF_PATH:
+            return await self._off_loop(self._pdf, request)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
         if path.lower() == v1_0.LOGIN_PATH.lower():
@@ -348,6 +367,104 @@ class SandboxApp:
             ]
         page = console.render_journals(provider, books, api_key)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
+
+    def _attachments(self, request: Request) -> Response:
+        """The console's attachments page: the files of the partner's organisations."""
+        api_key = request.query.get("apiKey", "")
+        provider = self.store.partner_name(api_key) if api_key else None
+        if provider is None:
+            return v1_0.object_moved(request)
+        books = []
+        with self.store.read():
+            for org in self.store.orgs_of_partner(api_key):
+                documents = [
+                    console.AttachedDocument(
+                        resource=attachments.PARENTS[word].name,
+                        resource_word=word,
+                        record_id=record_id,
+                        label=label,
+                        files=[
+                            console.AttachedFile(
+                                f.attachment_id, f.file_name, f.mime_type, f.size, f.include_online
+                            )
+                            for f in files
+                        ],
+                        has_pdf=self._pdf_handler(word) is not None,
+                    )
+                    for word, record_id, label, files in attachments.documents_with_attachments(
+                        self.store, org.org_id
+                    )
+                ]
+                books.append((org.name, documents))
+        page = console.render_attachments(provider, books)
+        return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
+
+    def _attachment_file(self, request: Request) -> Response:
+        """A file of the attachments page, as a download (never shown inline: an uploaded
+        HTML file must not run in the console's origin)."""
+        api_key = request.query.get("apiKey", "")
+        provider = self.store.partner_name(api_key) if api_key else None
+        if provider is None:
+            return v1_0.object_moved(request)
+        wanted = request.query.get("attachment", "")
+        with self.store.read():
+            for org in self.store.orgs_of_partner(api_key):
+                found = attachments.attachment_by_id(self.store, org.org_id, wanted)
+                if found is not None:
+                    response = attachments.download(self.store, found)
+                    response.headers += [
+                        (b"content-disposition", _disposition(found.file_name)),
+                        (b"x-content-type-options", b"nosniff"),
+                        (b"content-security-policy", b"sandbox"),
+                        (b"cache-control", b"no-store"),
+                    ]
+                    return response
+        return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+
+    def _pdf_handler(self, word: str) -> Any:
+        """The 2.0 handler of ``GET {R}/{id}/pdf``, once the sandbox renders PDFs of *word*."""
+        found = v2_0.service.ROUTES.get(("GET", word, 3, "pdf"))
+        return None if found is None else found[0]
+
+    def _pdf(self, request: Request) -> Response:
+        """A document's PDF from the console: the answer of the 2.0 ``GET {R}/{id}/pdf`` route
+        (with ``Accept: application/pdf``) for an organisation of the partner."""
+        api_key = request.query.get("apiKey", "")
+        provider = self.store.partner_name(api_key) if api_key else None
+        if provider is None:
+            return v1_0.object_moved(request)
+        word = request.query.get("resource", "").lower()
+        record_id = request.query.get("id", "").lower()
+        handler = self._pdf_handler(word)
+        parent = attachments.PARENTS.get(word)
+        if handler is None or parent is None:
+            return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+        api = self.versions[1]
+        assert isinstance(api, v2_0.Api)
+        with self.store.read():
+            orgs = self.store.orgs_of_partner(api_key)
+            org = next(
+                (o for o in orgs if self.store._one(parent.exists, o.org_id, record_id)), None
+            )
+            if org is None:
+                return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+            app = App("console", "", provider, api_key, None)
+            call = v2_0.service.Call(
+                "GET", [parent.name, record_id, "pdf"], {}, {"accept": "application/pdf"}, b"",
+                org, app, provider, root_url=f"{request.scheme}://{request.headers.get('host', '')}",
+            )  # fmt: skip
+            api.service.begin()
+            try:
+                response = api._answer(handler(api.service, call))
+            except v2_0.service.NotFound:
+                return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+            except v2_0.errors.ApiError as exc:
+                return api._error(exc)
+        response.headers += [
+            (b"cache-control", b"no-store"),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+        return response
 
     def _sandbox(self, request: Request) -> Response:
         if request.client is None or request.client[0] not in LOOPBACK:

@@ -26,7 +26,7 @@ from .faults import FaultBoard
 from .http import HTML_TYPE, LOOPBACK, MAX_HEADER_BYTES, Request, Response, Upload, json_response
 from .identity import Identity
 from .limits import RateLimiter
-from .store import App, Store
+from .store import Store
 from .v2_0.resources import attachments
 
 Scope = MutableMapping[str, Any]
@@ -274,18 +274,16 @@ class SandboxApp:
         if path == webhooks.CONSOLE_PATH:
             page = await self.webhooks.console(request)
             return v1_0.object_moved(request) if page is None else page
+        if path == console.ATTACHMENTS_PATH:
+            return await self._off_loop(self._attachments, request)
+        if path == console.ATTACHMENT_FILE_PATH:
+            return await self._off_loop(self._attachment_file, request)
         if path == "/console":
             return await self._off_loop(self._console, request)
         if path == "/console/export":
             return await self._off_loop(self._console, request, True)
         if path == "/console/journals":
             return await self._off_loop(self._journals, request)
-        if path == console.ATTACHMENTS_PATH:
-            return await self._off_loop(self._attachments, request)
-        if path == console.ATTACHMENT_FILE_PATH:
-            return await self._off_loop(self._attachment_file, request)
-        if path == console.PDF_PATH:
-            return await self._off_loop(self._pdf, request)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
         if path.lower() == v1_0.LOGIN_PATH.lower():
@@ -352,22 +350,6 @@ class SandboxApp:
         page = console.render(provider, self.traffic.recent(api_key), webhooks.CONSOLE_PATH)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
-    def _journals(self, request: Request) -> Response:
-        """The console's journals page: the books of the partner's organisations."""
-        from . import ledger
-
-        api_key = request.query.get("apiKey", "")
-        provider = self.store.partner_name(api_key) if api_key else None
-        if provider is None:
-            return v1_0.object_moved(request)
-        with self.store.read():
-            books = [
-                (org.name, ledger.journals(self.store, org.org_id)[::-1][: console.JOURNALS_SHOWN])
-                for org in self.store.orgs_of_partner(api_key)
-            ]
-        page = console.render_journals(provider, books, api_key)
-        return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
-
     def _attachments(self, request: Request) -> Response:
         """The console's attachments page: the files of the partner's organisations."""
         api_key = request.query.get("apiKey", "")
@@ -395,7 +377,7 @@ class SandboxApp:
                         self.store, org.org_id
                     )
                 ]
-                books.append((org.name, documents))
+                books.append((org.name, org.tenant_id, documents))
         page = console.render_attachments(provider, books)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
@@ -426,45 +408,21 @@ class SandboxApp:
         found = v2_0.service.ROUTES.get(("GET", word, 3, "pdf"))
         return None if found is None else found[0]
 
-    def _pdf(self, request: Request) -> Response:
-        """A document's PDF from the console: the answer of the 2.0 ``GET {R}/{id}/pdf`` route
-        (with ``Accept: application/pdf``) for an organisation of the partner."""
+    def _journals(self, request: Request) -> Response:
+        """The console's journals page: the books of the partner's organisations."""
+        from . import ledger
+
         api_key = request.query.get("apiKey", "")
         provider = self.store.partner_name(api_key) if api_key else None
         if provider is None:
             return v1_0.object_moved(request)
-        word = request.query.get("resource", "").lower()
-        record_id = request.query.get("id", "").lower()
-        handler = self._pdf_handler(word)
-        parent = attachments.PARENTS.get(word)
-        if handler is None or parent is None:
-            return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
-        api = self.versions[1]
-        assert isinstance(api, v2_0.Api)
         with self.store.read():
-            orgs = self.store.orgs_of_partner(api_key)
-            org = next(
-                (o for o in orgs if self.store._one(parent.exists, o.org_id, record_id)), None
-            )
-            if org is None:
-                return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
-            app = App("console", "", provider, api_key, None)
-            call = v2_0.service.Call(
-                "GET", [parent.name, record_id, "pdf"], {}, {"accept": "application/pdf"}, b"",
-                org, app, provider, root_url=f"{request.scheme}://{request.headers.get('host', '')}",
-            )  # fmt: skip
-            api.service.begin()
-            try:
-                response = api._answer(handler(api.service, call))
-            except v2_0.service.NotFound:
-                return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
-            except v2_0.errors.ApiError as exc:
-                return api._error(exc)
-        response.headers += [
-            (b"cache-control", b"no-store"),
-            (b"x-content-type-options", b"nosniff"),
-        ]
-        return response
+            books = [
+                (org.name, ledger.journals(self.store, org.org_id)[::-1][: console.JOURNALS_SHOWN])
+                for org in self.store.orgs_of_partner(api_key)
+            ]
+        page = console.render_journals(provider, books, api_key)
+        return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _sandbox(self, request: Request) -> Response:
         if request.client is None or request.client[0] not in LOOPBACK:

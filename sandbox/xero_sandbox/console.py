@@ -338,6 +338,102 @@ def render(provider: str, exchanges: list[Exchange], webhooks_url: str = "") -> 
     )
 
 
+#: The console's attachments page and its file downloads.
+ATTACHMENTS_PATH = "/console/attachments"
+ATTACHMENT_FILE_PATH = "/console/attachments/file"
+#: A document's PDF in the console (``?tenant=&resource=&id=``, served where the sandbox
+#: renders PDFs: ``GET {R}/{id}/pdf``).
+PDF_PATH = "/console/pdf"
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    """One attachment as the console lists it."""
+
+    attachment_id: str
+    file_name: str
+    mime_type: str
+    size: int
+    include_online: bool
+
+
+@dataclass(frozen=True)
+class AttachedDocument:
+    """A document with attachments: its resource (``Invoices``), id, label (a number or a
+    name, when it has one), its files, and whether the sandbox renders its PDF."""
+
+    resource: str
+    resource_word: str
+    record_id: str
+    label: str
+    files: list[AttachedFile]
+    has_pdf: bool
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _carry_key(extra: str) -> str:
+    """An ``onclick`` that adds the page's own query (the partner key) to a link, so that the
+    key never appears in the page itself (as the webhooks link does)."""
+    return f"this.search = location.search + '&amp;{html.escape(extra)}'"
+
+
+def render_attachments(provider: str, books: list[tuple[str, str, list[AttachedDocument]]]) -> str:
+    """The console's attachments page: each organisation's (name, tenant id, documents)
+    documents that have attachments, each file with a download link, and a link to the
+    document's PDF where the sandbox renders one (``GET {R}/{id}/pdf``). Links carry the partner key from the page's address
+    when clicked: it never appears in the page."""
+    esc = html.escape
+    parts = []
+    for org_name, tenant_id, documents in books:
+        rows = []
+        for doc in documents:
+            files = "".join(
+                '<li class="file">'
+                f'<a class="download" href="{ATTACHMENT_FILE_PATH}"'
+                f' onclick="{_carry_key("attachment=" + f.attachment_id)}">{esc(f.file_name)}</a>'
+                f' <span class="meta">({esc(f.mime_type)}, {_size(f.size)}'
+                f"{', shown online' if f.include_online else ''})</span></li>"
+                for f in doc.files
+            )
+            pdf = (
+                f'<a class="pdf" href="{PDF_PATH}" onclick="'
+                f'{_carry_key(f"tenant={tenant_id}&resource={doc.resource_word}&id={doc.record_id}")}"'
+                ">PDF</a>"
+                if doc.has_pdf
+                else ""
+            )
+            label = f"{esc(doc.label)} " if doc.label else ""
+            rows.append(
+                '<tr class="document">'
+                f"<td>{esc(doc.resource)}</td>"
+                f'<td>{label}<code class="record-id">{esc(doc.record_id)}</code></td>'
+                f'<td><ul class="files">{files}</ul></td><td>{pdf}</td></tr>'
+            )
+        empty = '<tr><td colspan="4">No attachments yet.</td></tr>'
+        parts.append(
+            f"<h2>{esc(org_name)}</h2>"
+            '<table class="attachments"><thead><tr><th>Resource</th><th>Document</th>'
+            f"<th>Files</th><th>PDF</th></tr></thead><tbody>{''.join(rows) or empty}"
+            "</tbody></table>"
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Attachments - {esc(provider)}</title><style>{_css()}</style></head><body>"
+        '<h1>Attachments</h1><p class="lead">The files attached to documents of the'
+        f' organisations of <strong id="provider">{esc(provider)}</strong>, newest first.'
+        ' <a id="requests" href="/console" onclick="this.search = location.search">'
+        "Requests</a></p>"
+        f"{''.join(parts)}</body></html>"
+    )
+
+
 def render_journals(provider: str, books: list[tuple[str, list[Any]]], api_key: str) -> str:
     """The console's journals page: each organisation's newest journals of the ledger
     (:mod:`xero_sandbox.ledger`), their lines as debits and credits."""
@@ -381,96 +477,3 @@ def render_journals(provider: str, books: list[tuple[str, list[Any]]], api_key: 
 
 #: How many journals of each organisation the journals page shows.
 JOURNALS_SHOWN = 50
-
-
-#: The console's attachments page, a file download and a document's PDF.
-ATTACHMENTS_PATH = "/console/attachments"
-ATTACHMENT_FILE_PATH = "/console/attachments/file"
-PDF_PATH = "/console/pdf"
-
-
-@dataclass(frozen=True)
-class AttachedFile:
-    """One attachment as the console lists it."""
-
-    attachment_id: str
-    file_name: str
-    mime_type: str
-    size: int
-    include_online: bool
-
-
-@dataclass(frozen=True)
-class AttachedDocument:
-    """A document with attachments: its resource (``Invoices``), id, label (a number or a
-    name, when it has one), its files, and whether the sandbox renders its PDF."""
-
-    resource: str
-    resource_word: str
-    record_id: str
-    label: str
-    files: list[AttachedFile]
-    has_pdf: bool
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _carry_key(extra: str) -> str:
-    """An ``onclick`` that adds the page's own query (the partner key) to a link, so that the
-    key never appears in the page itself (as the webhooks link does)."""
-    return f"this.search = location.search + '&amp;{html.escape(extra)}'"
-
-
-def render_attachments(provider: str, books: list[tuple[str, list[AttachedDocument]]]) -> str:
-    """The console's attachments page: each organisation's documents that have attachments,
-    each file with a download link, and a link to the document's PDF where the sandbox
-    renders one (``GET {R}/{id}/pdf``). Links carry the partner key from the page's address
-    when clicked: it never appears in the page."""
-    esc = html.escape
-    parts = []
-    for org_name, documents in books:
-        rows = []
-        for doc in documents:
-            files = "".join(
-                '<li class="file">'
-                f'<a class="download" href="{ATTACHMENT_FILE_PATH}"'
-                f' onclick="{_carry_key("attachment=" + f.attachment_id)}">{esc(f.file_name)}</a>'
-                f' <span class="meta">({esc(f.mime_type)}, {_size(f.size)}'
-                f"{', shown online' if f.include_online else ''})</span></li>"
-                for f in doc.files
-            )
-            pdf = (
-                f'<a class="pdf" href="{PDF_PATH}" onclick="'
-                f'{_carry_key(f"resource={doc.resource_word}&id={doc.record_id}")}">PDF</a>'
-                if doc.has_pdf
-                else ""
-            )
-            label = f"{esc(doc.label)} " if doc.label else ""
-            rows.append(
-                '<tr class="document">'
-                f"<td>{esc(doc.resource)}</td>"
-                f'<td>{label}<code class="record-id">{esc(doc.record_id)}</code></td>'
-                f'<td><ul class="files">{files}</ul></td><td>{pdf}</td></tr>'
-            )
-        empty = '<tr><td colspan="4">No attachments yet.</td></tr>'
-        parts.append(
-            f"<h2>{esc(org_name)}</h2>"
-            '<table class="attachments"><thead><tr><th>Resource</th><th>Document</th>'
-            f"<th>Files</th><th>PDF</th></tr></thead><tbody>{''.join(rows) or empty}"
-            "</tbody></table>"
-        )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Attachments - {esc(provider)}</title><style>{_css()}</style></head><body>"
-        '<h1>Attachments</h1><p class="lead">The files attached to documents of the'
-        f' organisations of <strong id="provider">{esc(provider)}</strong>, newest first.'
-        ' <a id="requests" href="/console" onclick="this.search = location.search">'
-        "Requests</a></p>"
-        f"{''.join(parts)}</body></html>"
-    )

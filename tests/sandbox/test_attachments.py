@@ -24,6 +24,7 @@ import httpx
 import pytest
 from lxml import etree
 from xero_sandbox.process import RunningSandbox, launch
+from xero_sandbox.v2_0.service import ROUTES
 
 MB = 1024 * 1024
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -525,6 +526,11 @@ def test_the_console_lists_attachments_with_downloads(
         assert "&lt;b&gt;&quot;odd&quot;&amp;.html" in page.text and "<b>" not in page.text
         assert invoice in page.text
         assert f"attachment={saved[0]['AttachmentID']}" in page.text
+        # a PDF link where the sandbox renders the document's PDF (GET Invoices/{id}/pdf)
+        renders_pdf = ("GET", "invoices", 3, "pdf") in ROUTES
+        assert ('class="pdf"' in page.text) == renders_pdf
+        if renders_pdf:
+            assert f"&amp;resource=invoices&amp;id={invoice}" in page.text
         file = web.get(
             "/console/attachments/file", params={**key, "attachment": saved[0]["AttachmentID"]}
         )

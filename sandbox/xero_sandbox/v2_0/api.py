@@ -192,10 +192,10 @@ class Api:
                     answer = handler(self.service, call)
                     if len(segments) == 2 and isinstance(answer, Answer):
                         attachments.include_in_record(self.service, call, answer.root)
-                    return self._answer(answer)
+                    return self._respond(answer)
             with self.store.write():
                 self.service.begin()
-                return self._answer(handler(self.service, call))
+                return self._respond(handler(self.service, call))
         except ApiError as exc:
             return self._error(exc)
         except NotFound:
@@ -205,12 +205,16 @@ class Api:
             return Response(500, f"An error occurred: {type(exc).__name__}".encode(), TEXT_TYPE)
 
     @staticmethod
-    def _answer(answer: Answer | Response) -> Response:
-        if isinstance(answer, Response):  # raw bytes (a downloaded attachment)
-            return answer
+    def _answer(answer: Answer) -> Response:
         if answer.status == 204:  # a DELETE Xero answers with no body
             return Response(204, b"", XML_TYPE)
         return Response(answer.status, codec.to_bytes(answer.root), XML_TYPE)
+
+    @classmethod
+    def _respond(cls, answer: Answer | Response) -> Response:
+        """A handler's answer as sent: raw bytes as they are (a downloaded attachment, sent
+        from its file), an XML answer through :meth:`_answer`."""
+        return answer if isinstance(answer, Response) else cls._answer(answer)
 
     @staticmethod
     def _error(exc: ApiError) -> Response:
@@ -253,7 +257,7 @@ class Api:
                         stored[1], stored[2], XML_TYPE, [(b"idempotent-replayed", b"true")]
                     )
                 try:
-                    response = self._answer(handler(self.service, call))
+                    response = self._respond(handler(self.service, call))
                 except ApiError as exc:
                     response = self._error(exc)
                 except NotFound:

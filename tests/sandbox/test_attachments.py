@@ -58,9 +58,18 @@ def big() -> Iterator[RunningSandbox]:
 
 
 @pytest.fixture(scope="module")
-def small() -> Iterator[RunningSandbox]:
-    """A sandbox taking files up to 4096 bytes (``XERO_SANDBOX_ATTACHMENT_MAX_BYTES``)."""
-    running = launch(["--no-limits"], env={"XERO_SANDBOX_ATTACHMENT_MAX_BYTES": "4096"})
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SQLite file of the small sandbox (its files go to ``small.db.attachments/``)."""
+    return tmp_path_factory.mktemp("attachments") / "small.db"
+
+
+@pytest.fixture(scope="module")
+def small(small_db: Path) -> Iterator[RunningSandbox]:
+    """A sandbox taking files up to 4096 bytes (``XERO_SANDBOX_ATTACHMENT_MAX_BYTES``), its
+    data in a file."""
+    running = launch(
+        ["--no-limits", "--db", str(small_db)], env={"XERO_SANDBOX_ATTACHMENT_MAX_BYTES": "4096"}
+    )
     try:
         yield running
     finally:
@@ -406,6 +415,82 @@ def test_the_413_comes_from_the_content_length_before_the_body(small: RunningSan
         assert time.monotonic() - started < 5
     assert head.startswith(b"HTTP/1.1 413 "), head
     assert b"PayloadTooLarge" in head
+
+
+def test_refused_uploads_leave_no_file_behind(
+    small: RunningSandbox, api_small: httpx.Client, small_db: Path
+) -> None:
+    files = small_db.with_name(small_db.name + ".attachments")
+    contact = new_contact(api_small)
+    upload(api_small, "Contacts", contact, "kept.txt", b"v1")
+    upload(api_small, "Contacts", contact, "kept.txt", b"v2")  # the old bytes go
+    refused = [
+        upload(api_small, "Contacts", contact, "big.bin", b"b" * 5000),  # 413
+        upload(api_small, "Contacts", contact, "bad\\name.txt", b"x"),  # 400
+        upload(api_small, "Contacts", str(uuid.uuid4()), "nowhere.txt", b"x"),  # 404
+        httpx.put(  # 401: no token
+            f"{small.v2_base_url}Contacts/{contact}/Attachments/anon.txt",
+            content=b"x",
+            verify=small.verify(),
+        ),
+    ]
+    assert [r.status_code for r in refused] == [413, 400, 404, 401]
+    assert not [f.name for f in files.iterdir() if f.name.startswith("incoming-")]
+    with connect(small) as http:  # every stored file belongs to an attachment, and back
+        stored = sum(
+            len(attachments(http.get(f"Contacts/{c}/Attachments")))
+            for c in (
+                el.text for el in etree.fromstring(http.get("Contacts").content).iter("ContactID")
+            )
+        )
+    assert len(list(files.iterdir())) == stored
+
+
+def test_files_outlive_a_restart(tmp_path: Path) -> None:
+    db = tmp_path / "restart.db"
+    running = launch(["--no-limits", "--http", "--db", str(db)])
+    try:
+        with connect(running) as http:
+            contact = new_contact(http)
+            saved = attachments(upload(http, "Contacts", contact, "keep.bin", b"\x00kept\xff"))
+    finally:
+        running.stop()
+    again = launch(["--no-limits", "--http", "--db", str(db)])
+    try:
+        with connect(again) as http:
+            got = http.get(f"Contacts/{contact}/Attachments/{saved[0]['AttachmentID']}")
+            assert got.status_code == 200 and got.content == b"\x00kept\xff"
+            assert "<HasAttachments>true</HasAttachments>" in http.get(f"Contacts/{contact}").text
+    finally:
+        again.stop()
+
+
+def test_an_idempotency_key_replays_an_upload(api: httpx.Client) -> None:
+    contact = new_contact(api)
+    key = {"Idempotency-Key": f"att-{uuid.uuid4()}"}
+    first_answer = api.put(f"Contacts/{contact}/Attachments/once.txt", content=b"one", headers=key)
+    replay = api.put(f"Contacts/{contact}/Attachments/once.txt", content=b"one", headers=key)
+    assert replay.status_code == 200 and replay.headers["idempotent-replayed"] == "true"
+    assert attachments(replay) == attachments(first_answer)
+    other = api.put(f"Contacts/{contact}/Attachments/once.txt", content=b"two", headers=key)
+    assert other.status_code == 400 and "Idempotency-Key" in other.text
+    assert api.get(f"Contacts/{contact}/Attachments/once.txt").content == b"one"
+
+
+def test_faults_cut_a_downloaded_file(api: httpx.Client, big: RunningSandbox) -> None:
+    contact = new_contact(api)
+    content = os.urandom(600 * 1024)
+    upload(api, "Contacts", contact, "cut.bin", content, "application/octet-stream")
+    hooks = httpx.Client(base_url=big.root_url, verify=big.verify())
+    with hooks:
+        spec = {"method": "GET", "path": "/api.xro/2.0/Contacts", "kind": "truncate"}
+        assert hooks.post("/_sandbox/faults", json=spec).status_code == 201
+        cut = api.get(f"Contacts/{contact}/Attachments/cut.bin")
+        assert cut.status_code == 200 and cut.content == content[: len(content) // 2]
+        assert hooks.post("/_sandbox/faults", json={**spec, "kind": "reset"}).status_code == 201
+        with pytest.raises(httpx.TransportError):
+            api.get(f"Contacts/{contact}/Attachments/cut.bin")
+    assert api.get(f"Contacts/{contact}/Attachments/cut.bin").content == content
 
 
 # ----------------------------------------------------------------------------- 404s and scopes

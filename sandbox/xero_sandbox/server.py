@@ -55,6 +55,7 @@ from .process import CONSOLE_PREFIX
 from .store import Credentials, Store, StoreVersionError
 from .v1_0 import PREFIX as V1_PREFIX
 from .v2_0 import PREFIX as V2_PREFIX
+from .v2_0.resources import attachments
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
@@ -313,6 +314,7 @@ def serve(options: ServeOptions, out: Any = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         cleanup.append(store.close)
+        cleanup.append(lambda: attachments.close(store))  # an in-memory store's files
         credentials = store.ensure_seeded()
         sock = _bind(options.host, options.port)
         cleanup.append(sock.close)

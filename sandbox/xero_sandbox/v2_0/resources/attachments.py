@@ -232,6 +232,15 @@ def folder(store: Store) -> Path:
     return found
 
 
+def close(store: Store) -> None:
+    """Remove an in-memory store's temporary folder of contents (a file store keeps its
+    folder beside the SQLite file). Called when the server stops: a process that ends by
+    its stop signal runs no exit hooks."""
+    found = _folders.pop(store, None)
+    if found is not None and store._memory:
+        shutil.rmtree(found, ignore_errors=True)
+
+
 def incoming(store: Store) -> tuple[int, Path]:
     """A new file (open descriptor and path) to stream an upload's body into."""
     fd, path = tempfile.mkstemp(prefix="incoming-", dir=folder(store))

@@ -48,6 +48,7 @@ GUIDES = (
     ("Raw responses", "guide/raw-responses.md"),
     ("The async client", "guide/async.md"),
     ("Reports", "guide/reports.md"),
+    ("Attachments, PDFs, history and allocations", "guide/documents.md"),
     ("Errors, retries and logging", "guide/errors-and-retries.md"),
     ("The local sandbox", "guide/sandbox.md"),
     ("The sandbox's books", "guide/sandbox-books.md"),

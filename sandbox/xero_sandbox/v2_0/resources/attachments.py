@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import unicodedata
 import uuid
 import weakref
@@ -213,11 +214,17 @@ def name_problem(name: str) -> str | None:
 # ----------------------------------------------------------------------------- storage
 
 _folders: weakref.WeakKeyDictionary[Store, Path] = weakref.WeakKeyDictionary()
+_folders_lock = threading.Lock()
 
 
 def folder(store: Store) -> Path:
     """Where *store* keeps attachment contents: ``<db file>.attachments/`` beside a SQLite
     file; a temporary folder (removed with the store) for an in-memory store."""
+    with _folders_lock:  # the event loop and worker threads may ask at once
+        return _folder(store)
+
+
+def _folder(store: Store) -> Path:
     found = _folders.get(store)
     if found is None:
         target = str(store._target)  # the file, or a memory URI
@@ -236,7 +243,8 @@ def close(store: Store) -> None:
     """Remove an in-memory store's temporary folder of contents (a file store keeps its
     folder beside the SQLite file). Called when the server stops: a process that ends by
     its stop signal runs no exit hooks."""
-    found = _folders.pop(store, None)
+    with _folders_lock:
+        found = _folders.pop(store, None)
     if found is not None and store._memory:
         shutil.rmtree(found, ignore_errors=True)
 

@@ -35,6 +35,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 MAX_BODY = 5 * 1024 * 1024
+#: After a refused attachment, what the client still sends is dropped up to this much ...
+DRAIN_BYTES = 64 * 1024 * 1024
+#: ... for at most this long, before the connection closes (see SandboxApp._refuse_upload).
+DRAIN_SECONDS = 10.0
 #: Worker threads for calls (see SandboxApp.workers).
 WORKERS = 64
 log = logging.getLogger("xero_sandbox")
@@ -52,6 +56,14 @@ def _head_size(scope: Scope) -> int:
 
 class _ClientGone(Exception):
     """The client went away before its whole body arrived."""
+
+
+class _TooLarge(Exception):
+    """An attachment's body went past the limit (*more*: the client is still sending)."""
+
+    def __init__(self, *, more: bool) -> None:
+        super().__init__("attachment over the size limit")
+        self.more = more
 
 
 def _declared_length(scope: Scope) -> int:
@@ -166,7 +178,7 @@ class SandboxApp:
         raw_path = bytes(scope.get("raw_path") or quote(scope["path"]).encode()).decode("latin-1")
         file_name = attachments.upload_name(scope["method"], raw_path)
         if file_name is not None and _declared_length(scope) > self.attachment_max_bytes:
-            await self._send(attachments.too_large(), send, receive, scope)
+            await self._refuse_upload(send, receive)
             return
         try:
             async with asyncio.timeout(self.body_timeout):
@@ -182,24 +194,49 @@ class SandboxApp:
             return
         except _ClientGone:
             return
+        except _TooLarge as too_large:
+            await self._refuse_upload(send, receive, drain=too_large.more)
+            return
         if request is None:
-            too_big = (
-                attachments.too_large()
-                if file_name is not None
-                else Response(413, b"Request body too large", b"text/plain")
+            await self._send(
+                Response(413, b"Request body too large", b"text/plain"), send, receive, scope
             )
-            await self._send(too_big, send, receive, scope)
             return
         try:
             response = await self._dispatch(request)
-            try:
-                await self._send(response, send, receive, scope)
-            finally:
-                if response.after is not None:
-                    response.after()
         finally:
             if request.upload is not None:  # unless the handler kept it as the attachment
                 request.upload.path.unlink(missing_ok=True)
+        try:
+            await self._send(response, send, receive, scope)
+        finally:
+            if response.after is not None:
+                response.after()
+
+    async def _refuse_upload(self, send: Send, receive: Receive, *, drain: bool = True) -> None:
+        """Xero's 413 for an attachment over the limit, sent at once; then what the client is
+        still sending is read and dropped (at most :data:`DRAIN_BYTES`, for at most
+        :data:`DRAIN_SECONDS`) before the connection closes: closing a socket with unread
+        bytes resets it, and a reset can destroy the answer before the client reads it."""
+        refusal = attachments.too_large()
+        headers = [
+            (b"content-type", refusal.content_type),
+            (b"content-length", str(len(refusal.body)).encode()),
+            *refusal.headers,
+        ]
+        await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
+        await send({"type": "http.response.body", "body": refusal.body, "more_body": True})
+        drained = 0 if drain else DRAIN_BYTES  # nothing more to drop once the body is in
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DRAIN_SECONDS):
+                while drained < DRAIN_BYTES:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        break
+                    drained += len(message.get("body", b""))
+                    if not message.get("more_body", False):
+                        break
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -232,9 +269,9 @@ class SandboxApp:
 
     async def _read_upload(
         self, scope: Scope, receive: Receive, raw_path: str, file_name: str
-    ) -> Request | None:
-        """An attachment's body streamed to a file of the store's attachment folder (None
-        past the size limit; the file is removed unless a handler keeps it)."""
+    ) -> Request:
+        """An attachment's body streamed to a file of the store's attachment folder (the
+        file is removed unless a handler keeps it); :class:`_TooLarge` past the limit."""
         fd, path = attachments.incoming(self.store)
         digest = hashlib.sha256()
         size = 0
@@ -247,8 +284,7 @@ class SandboxApp:
                     chunk = message.get("body", b"")
                     size += len(chunk)
                     if size > self.attachment_max_bytes:
-                        path.unlink(missing_ok=True)
-                        return None
+                        raise _TooLarge(more=bool(message.get("more_body", False)))
                     digest.update(chunk)
                     out.write(chunk)
                     if not message.get("more_body", False):

@@ -388,6 +388,14 @@ def test_a_file_over_the_limit_is_xeros_413(api_small: httpx.Client) -> None:
     chunked = api_small.put(f"Contacts/{contact}/Attachments/chunked.bin", content=chunks())
     assert chunked.status_code == 413
     assert chunked.json()["Detail"] == "PayloadTooLarge"
+
+    def last_chunk_too_many() -> Iterator[bytes]:  # the limit crossed by the body's end
+        yield b"a" * 4000
+        yield b"b" * 200
+
+    started = time.monotonic()
+    ended = api_small.put(f"Contacts/{contact}/Attachments/end.bin", content=last_chunk_too_many())
+    assert ended.status_code == 413 and time.monotonic() - started < 5
     listed = attachments(api_small.get(f"Contacts/{contact}/Attachments"))
     assert [a["FileName"] for a in listed] == ["fits.bin"]
 

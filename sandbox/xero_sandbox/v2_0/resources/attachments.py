@@ -17,7 +17,23 @@ configured size (``XERO_SANDBOX_ATTACHMENT_MAX_BYTES`` / ``--attachment-max-byte
 it when one is sent. The handler then moves the file under its storage name; a download opens
 the file and the app sends it in chunks. The table below keeps what Xero says of each file.
 
+The 413 is answered before the token is looked at (a gateway's limit, as Xero's answer's
+shape suggests), and what the client still sends is then read and dropped, up to a bound,
+so that closing the connection does not reset it before the client reads the answer.
+
 Scopes: ``accounting.attachments`` (``accounting.attachments.read`` for the GETs), as Xero's.
+A record's ``HasAttachments`` comes from :func:`has_attachments` (one indexed lookup), and a
+GET of one Contact, Invoice, PurchaseOrder, Receipt or RepeatingInvoice carries its
+``<Attachments>`` (:func:`include_in_record`).
+
+Facts (reference section 4): the 11 resources, the calls and their answers, 10 files per
+document, 10 MB per file (2026; 3 MB in older sources) and the 413's body, re-uploading a
+name replaces the file, ``IncludeOnline`` on invoices and credit notes, no DELETE.
+Inferred (marked ``# inferred:`` where applied): file names of 1 to 255 characters without
+``/``, ``\\`` or control characters, and the wording of every 400; a file name matched
+without regard to case; a replaced file keeps its AttachmentID; ``IncludeOnline`` ignored
+elsewhere than on invoices and credit notes; the type guessed from the name when the upload
+has no ``Content-Type``; only a GUID names the document (a 404 otherwise).
 """
 
 from __future__ import annotations

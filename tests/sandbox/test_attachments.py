@@ -325,6 +325,43 @@ def test_has_attachments_on_the_other_families(
     assert len(attachments(api.get(f"{resource}/{record}/Attachments"))) == 1
 
 
+def test_a_receipt_and_a_manual_journal(api: httpx.Client) -> None:
+    user = first(api.get("Users").content, "UserID")
+    receipt = create(
+        api,
+        "Receipts",
+        "<Receipt><Date>2026-07-03</Date><Contact><Name>Cafe Kowhai</Name></Contact>"
+        "<LineItems><LineItem><Description>Lunch</Description><Quantity>1</Quantity>"
+        "<UnitAmount>64.40</UnitAmount><AccountCode>420</AccountCode></LineItem></LineItems>"
+        f"<User><UserID>{user}</UserID></User><LineAmountTypes>Inclusive</LineAmountTypes>"
+        "</Receipt>",
+        "ReceiptID",
+    )
+    upload(api, "Receipts", receipt, "lunch.jpg", b"\xff\xd8", "image/jpeg")
+    got = etree.fromstring(api.get(f"Receipts/{receipt}").content)
+    assert got.findtext("Receipts/Receipt/HasAttachments") == "true"
+    assert got.findtext("Receipts/Receipt/Attachments/Attachment/FileName") == "lunch.jpg"
+
+    journal = create(
+        api,
+        "ManualJournals",
+        "<ManualJournal><Narration>Accrual</Narration><JournalLines>"
+        "<JournalLine><LineAmount>50.00</LineAmount><AccountCode>429</AccountCode></JournalLine>"
+        "<JournalLine><LineAmount>-50.00</LineAmount><AccountCode>800</AccountCode></JournalLine>"
+        "</JournalLines></ManualJournal>",
+        "ManualJournalID",
+    )
+    assert "<HasAttachments>false</HasAttachments>" in api.get(f"ManualJournals/{journal}").text
+    upload(api, "ManualJournals", journal, "workings.xlsx", b"PK", "application/vnd.ms-excel")
+    assert "<HasAttachments>true</HasAttachments>" in api.get(f"ManualJournals/{journal}").text
+    listed = etree.fromstring(api.get("ManualJournals").content)
+    flags = {
+        j.findtext("ManualJournalID"): j.findtext("HasAttachments")
+        for j in listed.iter("ManualJournal")
+    }
+    assert flags[journal] == "true"
+
+
 # ----------------------------------------------------------------------------- limits
 
 

@@ -320,6 +320,8 @@ class SandboxApp:
             return await self._off_loop(self._console, request, True)
         if path == "/console/journals":
             return await self._off_loop(self._journals, request)
+        if path in ("/console/documents", "/console/pdf"):
+            return await self._off_loop(self._documents, request)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
         if path.lower() == v1_0.LOGIN_PATH.lower():
@@ -458,6 +460,45 @@ class SandboxApp:
                 for org in self.store.orgs_of_partner(api_key)
             ]
         page = console.render_journals(provider, books, api_key)
+        return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
+
+    def _documents(self, request: Request) -> Response:
+        """The console's documents page (PDF links, invoices emailed) and the PDFs it links."""
+        from .v2_0.resources import documents
+
+        api_key = request.query.get("apiKey", "")
+        provider = self.store.partner_name(api_key) if api_key else None
+        if provider is None:
+            return v1_0.object_moved(request)
+        with self.store.read():
+            orgs = self.store.orgs_of_partner(api_key)
+            if request.path == "/console/pdf":
+                tenant = request.query.get("tenant", "").lower()
+                org = next((o for o in orgs if o.tenant_id == tenant), None)
+                found = (
+                    None
+                    if org is None
+                    else documents.console_pdf(
+                        self.store,
+                        org,
+                        provider,
+                        request.query.get("resource", ""),
+                        request.query.get("id", ""),
+                    )
+                )
+                if found is None:
+                    return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+                return Response(200, found, b"application/pdf", [(b"cache-control", b"no-store")])
+            books = [
+                (
+                    org.name,
+                    org.tenant_id,
+                    documents.printables(self.store, org.org_id),
+                    documents.emails_of(self.store, org.org_id),
+                )
+                for org in orgs
+            ]
+        page = console.render_documents(provider, books, api_key)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _sandbox(self, request: Request) -> Response:

@@ -135,6 +135,19 @@ class Exchange:
     headers: str = ""
 
 
+#: Media types the console shows as text; any other body (a PDF, a file) is described.
+_TEXT_TYPES = ("text/", "application/xml", "application/json", "application/x-www-form-urlencoded")
+
+
+def _shown_body(body: bytes, content_type: str) -> bytes:
+    """*body* as the console keeps it: text as it is, a binary body (a PDF, an attachment)
+    as a line saying what it was, never its bytes."""
+    kind = content_type.split(";")[0].strip().lower()
+    if not body or not kind or kind.startswith(_TEXT_TYPES) or kind.endswith(("+xml", "+json")):
+        return body
+    return f"({len(body):,} bytes of {kind})".encode()
+
+
 def _decode(body: bytes) -> str:
     text = body[:_BODY_LIMIT].decode("utf-8", errors="replace")
     return text + ("\n... (truncated)" if len(body) > _BODY_LIMIT else "")
@@ -244,10 +257,10 @@ class TrafficLog:
             response.status,
             _binary_note(request.upload.size, request.headers.get("content-type", ""))
             if request.upload is not None
-            else request.body,
+            else _shown_body(request.body, request.headers.get("content-type", "")),
             _binary_note(response.file.size, response.content_type.decode("latin-1"))
             if response.file is not None
-            else response.body,
+            else _shown_body(response.body, response.content_type.decode("latin-1")),
             [*secrets, *found],
             note=f"fault: {response.fault.kind}" if response.fault else "",
             headers=shown_headers(request.headers),
@@ -261,9 +274,10 @@ class TrafficLog:
 
 
 def _binary_note(size: int, content_type: str) -> bytes:
-    """What the console shows of a file body (an attachment): its size and type, not bytes."""
-    kind = content_type.strip() or "no Content-Type"
-    return f"[file body: {size} bytes, {kind}]".encode()
+    """What the console shows of a file body (an attachment), as :func:`_shown_body` says a
+    binary one: its size and type, never its bytes."""
+    kind = content_type.split(";")[0].strip().lower() or "no Content-Type"
+    return f"({size:,} bytes of {kind})".encode()
 
 
 def export(provider: str, exchanges: list[Exchange]) -> str:
@@ -477,3 +491,57 @@ def render_journals(provider: str, books: list[tuple[str, list[Any]]], api_key: 
 
 #: How many journals of each organisation the journals page shows.
 JOURNALS_SHOWN = 50
+
+
+def render_documents(
+    provider: str, books: list[tuple[str, str, list[Any], list[Any]]], api_key: str
+) -> str:
+    """The console's documents page: for each organisation (name, tenant id, documents,
+    emails sent), its invoices, bills, credit notes, quotes and purchase orders, each with a
+    link to its PDF, and the invoices it emailed (``v2_0.resources.documents``)."""
+    esc = html.escape
+    parts = []
+    for org_name, tenant_id, documents, emails in books:
+        rows = []
+        for doc in documents:
+            link = "/console/pdf?" + urlencode(
+                {
+                    "apiKey": api_key,
+                    "tenant": tenant_id,
+                    "resource": doc.resource,
+                    "id": doc.document_id,
+                }
+            )
+            rows.append(
+                '<tr class="document">'
+                f"<td>{esc(doc.kind)}</td><td>{esc(doc.number)}</td>"
+                f"<td>{esc(doc.date.isoformat())}</td><td>{esc(doc.contact)}</td>"
+                f"<td>{esc(doc.status)}</td>"
+                f'<td class="amount">{doc.total:,.2f}</td>'
+                f'<td><a class="pdf" href="{esc(link)}">PDF</a></td></tr>'
+            )
+        sent = [
+            '<tr class="email">'
+            f"<td>{esc(e.sent.strftime('%Y-%m-%d %H:%M:%S'))} UTC</td>"
+            f"<td>{esc(e.invoice_number)}</td><td>{esc(e.contact_name)}</td>"
+            f"<td>{esc(', '.join(e.recipients))}</td><td>{esc(e.app)}</td></tr>"
+            for e in reversed(emails)
+        ]
+        none = '<tr><td colspan="{}">{}</td></tr>'
+        parts.append(
+            f"<h2>{esc(org_name)}</h2>"
+            '<table class="documents"><thead><tr><th>Kind</th><th>Number</th><th>Date</th>'
+            "<th>Contact</th><th>Status</th><th>Total</th><th>PDF</th></tr></thead>"
+            f"<tbody>{''.join(rows) or none.format(7, 'No documents yet.')}</tbody></table>"
+            '<h3>Invoices emailed</h3><table class="emails"><thead><tr><th>Sent</th>'
+            "<th>Invoice</th><th>Contact</th><th>To</th><th>App</th></tr></thead>"
+            f"<tbody>{''.join(sent) or none.format(5, 'No invoice emailed yet.')}</tbody></table>"
+        )
+    back = f'<a href="/console?apiKey={esc(api_key)}">Requests</a>'
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Documents - {esc(provider)}</title><style>{_css()}</style></head><body>"
+        f'<h1>Documents</h1><p class="lead">The documents of the organisations of <strong'
+        f' id="provider">{esc(provider)}</strong>, each with its PDF, and the invoices they'
+        f" emailed (newest first). {back}</p>{''.join(parts)}</body></html>"
+    )

@@ -218,6 +218,19 @@ def test_a_name_uploaded_again_replaces_the_file(api: httpx.Client) -> None:
     put_again = attachments(upload(api, "Contacts", contact, "other.txt", b"third", method="PUT"))
     assert put_again[0]["ContentLength"] == "5"
     assert len(attachments(api.get(f"Contacts/{contact}/Attachments"))) == 2
+    # the contact's history says what happened (inferred wording), oldest first
+    history = etree.fromstring(api.get(f"Contacts/{contact}/History").content)
+    entries = [
+        (r.findtext("Changes"), r.findtext("Details"))
+        for r in history.iter("HistoryRecord")
+        if (r.findtext("Changes") or "").startswith("Attachment")
+    ]
+    assert entries == [
+        ("Attachment added", "notes.txt"),
+        ("Attachment added", "other.txt"),
+        ("Attachment replaced", "NOTES.txt"),
+        ("Attachment replaced", "other.txt"),
+    ]
 
 
 def test_include_online_on_invoices_and_credit_notes_only(api: httpx.Client) -> None:
@@ -660,7 +673,13 @@ def test_the_console_lists_attachments_with_downloads(
         renders_pdf = ("GET", "invoices", 3, "pdf") in ROUTES
         assert ('class="pdf"' in page.text) == renders_pdf
         if renders_pdf:
-            assert f"&amp;resource=invoices&amp;id={invoice}" in page.text
+            carried = f"tenant={big.tenant_id}&amp;resource=invoices&amp;id={invoice}"
+            assert carried in page.text
+            pdf = web.get(
+                "/console/pdf",
+                params={**key, "tenant": big.tenant_id, "resource": "invoices", "id": invoice},
+            )
+            assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         file = web.get(
             "/console/attachments/file", params={**key, "attachment": saved[0]["AttachmentID"]}
         )
@@ -683,4 +702,4 @@ def test_the_console_lists_attachments_with_downloads(
         home = web.get("/console", params=key)
         assert 'id="attachments" href="/console/attachments"' in home.text
         # the traffic log notes a file body by size and type, not its bytes
-        assert "[file body: 18 bytes, text/html]" in home.text
+        assert "(18 bytes of text/html)" in home.text

@@ -208,6 +208,9 @@ class Api:
     def _answer(answer: Answer) -> Response:
         if answer.status == 204:  # a DELETE Xero answers with no body
             return Response(204, b"", XML_TYPE)
+        if answer.content is not None:  # a PDF or a file, as it is
+            kind = (answer.content_type or "application/octet-stream").encode("latin-1")
+            return Response(answer.status, answer.content, kind)
         return Response(answer.status, codec.to_bytes(answer.root), XML_TYPE)
 
     @classmethod

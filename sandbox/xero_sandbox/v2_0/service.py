@@ -107,10 +107,18 @@ class Call:
 
 @dataclass(frozen=True)
 class Answer:
-    """A handler's answer: an HTTP status and the XML document."""
+    """A handler's answer: an HTTP status and the XML document, or (``content``) bytes served
+    as they are with their ``content_type`` (a PDF, an attachment)."""
 
     status: int
     root: etree._Element
+    content: bytes | None = None
+    content_type: str | None = None
+
+    @classmethod
+    def binary(cls, content: bytes, content_type: str) -> Answer:
+        """A 200 of raw bytes (``root`` is then an empty placeholder, never served)."""
+        return cls(200, etree.Element("Binary"), content, content_type)
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -242,6 +250,9 @@ class Service:
         """Forget what this thread read for its previous call."""
         self._calls.settings = None
         self._calls.numbers = {}
+        from .resources import history
+
+        history.begin()
 
     def tax_rate(self, org: int, tax_type: str) -> Decimal | None:
         """The rate (a fraction) of a tax type lines and accounts may use: a seeded one, or an
@@ -502,8 +513,19 @@ class Service:
                 )
                 for p in item.phones
             ]
+        if item.contact_persons:
+            rec.persons = [
+                records.ContactPerson(
+                    first_name=p.first_name,
+                    last_name=p.last_name,
+                    email_address=p.email_address,
+                    include_in_emails=bool(p.include_in_emails),
+                )
+                for p in item.contact_persons
+            ]
         rec.updated = self.store.stamp()
         self.store.save_contact(org, rec)
+        _history().saved(self.store, org, "contacts", rec.contact_id, rec, created=not existing)
         self.emit(org, "CONTACT", "UPDATE" if existing else "CREATE", rec.contact_id)
         return rec
 
@@ -645,7 +667,11 @@ class Service:
         )
 
     def get_invoice(self, call: Call) -> Answer:
-        """GET Invoices/{InvoiceID or InvoiceNumber}."""
+        """GET Invoices/{InvoiceID or InvoiceNumber} (its PDF with Accept: application/pdf)."""
+        from .resources import documents  # imports this module
+
+        if documents.wants_pdf(call):
+            return documents.pdf_answer(self, call)
         found = self._find_invoice(call.org.org_id, call.segments[1])
         if found is None:
             raise NotFound()
@@ -707,6 +733,7 @@ class Service:
             updated=self.store.stamp(),
         )
         self.store.save_contact(org, rec)
+        _history().saved(self.store, org, "contacts", rec.contact_id, rec, created=True)
         self.emit(org, "CONTACT", "CREATE", rec.contact_id)  # inferred: Xero announces it too
         return rec
 
@@ -922,6 +949,7 @@ class Service:
         )
         self.store.save_invoice(org, rec)
         ledger.saved(self.store, org, rec)
+        _history().saved(self.store, org, "invoices", rec.invoice_id, rec, created=True)
         self.emit(org, "INVOICE", "CREATE", rec.invoice_id)
         if kind == "ACCREC":
             self._accrec_numbers(org).add(rec.number)
@@ -1022,6 +1050,7 @@ class Service:
         rec.updated = self.store.stamp()
         self.store.save_invoice(org, rec)
         ledger.saved(self.store, org, rec)
+        _history().saved(self.store, org, "invoices", rec.invoice_id, rec, created=False)
         self.emit(org, "INVOICE", "UPDATE", rec.invoice_id)
         return rec
 
@@ -1443,6 +1472,7 @@ class Service:
             invoice.fully_paid_on = rec.date
         invoice.updated = self.store.stamp()
         self.store.save_invoice(org, invoice)
+        _history().payment_saved(self.store, org, rec, invoice, created=True)
         # inferred: a payment changes the invoice (amounts, status), announced as an UPDATE
         self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)
         return rec
@@ -1470,12 +1500,20 @@ class Service:
                     invoice.status, invoice.fully_paid_on = "AUTHORISED", None
                 invoice.updated = self.store.stamp()
                 self.store.save_invoice(org, invoice)
+                _history().payment_saved(self.store, org, rec, invoice, created=False)
                 self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)  # inferred, as above
         return self._shape(call, "Payments", [codec.entity(self.view.payment(org, rec))])
 
 
 class NotFound(Exception):
     """The record of the path does not exist (404 text/html)."""
+
+
+def _history() -> Any:
+    """The history module (:mod:`.resources.history`: it imports this one)."""
+    from .resources import history
+
+    return history
 
 
 #: A route: (method, resource, number of path segments), or for a sub-resource of a record

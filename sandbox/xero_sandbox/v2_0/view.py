@@ -82,6 +82,15 @@ def contact_model(
             for p in rec.phones
             if (phone_kind := enum(models.PhoneType, p.phone_type)) is not None
         ],
+        contact_persons=[
+            models.ContactPerson(
+                first_name=p.first_name,
+                last_name=p.last_name,
+                email_address=p.email_address,
+                include_in_emails=p.include_in_emails,
+            )
+            for p in rec.persons
+        ],
         updated_date_utc=rec.updated,
         has_attachments=attached,
     )

@@ -56,7 +56,7 @@ from ...store import Store, new_guid
 from .. import codec, view
 from ..errors import POST_DATA_INVALID, ApiError, Problems
 from ..service import TAX_RATES, Answer, Call, NotFound, Service, _bool, _int, modified_since
-from . import attachments, credits
+from . import attachments, credits, history
 
 T = TypeVar("T")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -202,6 +202,7 @@ def _put(store: Store, table: str, key: str, org: int, value: str, rec: Any) -> 
         (value, org, seq, records.dumps(rec)),
     )
     ledger.saved(store, org, rec)  # the books follow every document saved
+    history.saved_row(store, org, table, value, rec, created=row is None)
 
 
 def record_journal(

@@ -66,7 +66,7 @@ from ..service import (
     _since,
     modified_since,
 )
-from . import attachments
+from . import attachments, documents, history
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -306,6 +306,8 @@ def _save(service: Service, org: int, kind: str, rec: Any) -> None:
         " VALUES (?, ?, ?, ?, ?, ?)",
         (record_id, org, kind, _key(kind, rec), seq, records.dumps(rec)),
     )
+    history.saved_row(service.store, org, "sales_records", record_id, rec, created=row is None,
+                      kind=kind)  # fmt: skip
 
 
 def _delete(service: Service, org: int, kind: str, record_id: str) -> None:
@@ -561,7 +563,9 @@ def list_quotes(service: Service, call: Call) -> Answer:
 
 
 def get_quote(service: Service, call: Call) -> Answer:
-    """GET Quotes/{QuoteID}."""
+    """GET Quotes/{QuoteID} (its PDF with Accept: application/pdf)."""
+    if documents.wants_pdf(call):
+        return documents.pdf_answer(service, call)
     key = call.segments[1]
     found = _by_id(service, call.org.org_id, QUOTE, QuoteRecord, key) if _GUID.match(key) else None
     if found is None:

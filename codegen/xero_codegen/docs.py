@@ -215,7 +215,8 @@ def _index_page(c: Contract) -> str:
 
 
 def _param_rows(ep: Endpoint) -> list[str]:
-    if not ep.params:
+    arguments = ep.request.arguments if ep.request is not None else ()
+    if not ep.params and not arguments:
         return []
     rows = ["| argument | sent as | type | doc |", "|---|---|---|---|"]
     for p in ep.params:
@@ -225,6 +226,9 @@ def _param_rows(ep: Endpoint) -> list[str]:
         where = {"query": "query", "header": "header", "path": "path"}[p.location]
         required = " (required)" if p.required else ""
         rows.append(f"| `{p.name}`{required} | {where} `{p.wire}` | {_md(type_)} | {_md(p.doc)} |")
+    for name, element in arguments:  # issue 18: body text given as an argument
+        required = "" if name in ep.one_of else " (required)"
+        rows.append(f"| `{name}`{required} | body `{element}` | string | Sent in the body. |")
     return [*rows, ""]
 
 
@@ -262,7 +266,12 @@ def _resource_page(c: Contract, resource: str, examples: dict[str, Examples]) ->
                 if ep.request.batch
                 else f"[{ep.request.model}](models.md#{ep.request.model.lower()})"
             )
-            lines += [f"Body (`{ep.request.param}`): {shape}. {_md(ep.request.doc)}", ""]
+            given = (
+                f"`{ep.request.param}`"
+                if ep.request.param
+                else "built from the method's arguments"  # a note's details, a tax rate's name
+            )
+            lines += [f"Body ({given}): {shape}. {_md(ep.request.doc)}", ""]
         result = f"[{ep.response_model}](models.md#{ep.response_model.lower()})"
         returns = {
             "one": result,
@@ -270,6 +279,8 @@ def _resource_page(c: Contract, resource: str, examples: dict[str, Examples]) ->
             "batch": f"a BatchResult of {result}",
             "none": "None (Xero answers 204 No Content)",
         }
+        if ep.field:  # issue 18: response.field
+            returns["one"] = f"the `{ep.field}` (str) of the {result} Xero answers"
         lines += [f"Returns {returns.get(ep.returns, result)}.", ""]
         if ep.stream:
             lines += [

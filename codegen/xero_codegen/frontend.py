@@ -649,6 +649,21 @@ def _paging(
     return paging, None
 
 
+def _response_field(
+    response: ResponseSpec, name: object, returns: str, models: dict[str, Model]
+) -> tuple[ResponseSpec, str | None]:
+    """issue 18 (xmlsub): the manifest's ``response.field``: a text field of the one payload
+    item that the method returns (``online_invoice_url``); and what is wrong with it."""
+    item = models.get(response.payload_type)
+    found = next((f for f in item.fields if f.attr == name), None) if item else None
+    if returns != "one" or found is None or found.is_list or found.kind != "str":
+        return response, (
+            f'response.field {name!r} needs returns = "one" and names a text field of'
+            f" {response.payload_type}"
+        )
+    return replace(response, field=found.attr, field_tag=found.path), None
+
+
 def _params(
     raw: list[dict[str, Any]], types: tuple[str, ...], where: str, problems: list[str]
 ) -> list[QueryParam]:
@@ -892,6 +907,12 @@ def load_api(
                 problems.append(
                     f"{where}: returns {returns!r} needs a list payload and one of {RETURNS}"
                 )
+            if "field" in rspec:
+                response, trouble = _response_field(
+                    response, rspec["field"], returns, models_by_name
+                )
+                if trouble:
+                    problems.append(f"{where}: {trouble}")
         cli_arguments = tuple(str(a) for a in raw.get("cli_arguments", ()))
         positional = [pp.name for pp in path_params] + arguments
         for name_ in cli_arguments:

@@ -113,6 +113,10 @@ class ResponseSpec:
     payload_type: str  # class of the payload (or of one item)
     is_list: bool
     doc: str
+    # issue 18 (xmlsub): the manifest's response.field: the method returns this text field of
+    # the one payload item (``online_invoice_url`` of the OnlineInvoice), not the item.
+    field: str | None = None
+    field_tag: str = ""  # its XML element, named when Xero's answer lacks it
 
 
 @dataclass(frozen=True)
@@ -195,10 +199,18 @@ class Endpoint:
     def returns_doc(self) -> str:
         """The ``Returns:`` text of the method."""
         if self.response is None:
+            if self.request is None and self.method == "POST":
+                # issue 18 (xmlsub): an action with an empty body (POST Invoices/{id}/Email)
+                return f"None: Xero answers 204 No Content once it has accepted the request for the {self.noun}."
             return (
                 f"None: Xero answers 204 No Content once the {self.noun} is {_past(self.method)}."
             )
         payload, noun = self.response.payload_type, _noun(self.response.payload_type)
+        if self.response.field:  # issue 18 (xmlsub): one text field of the one item
+            return (
+                f"The ``{self.response.field}`` of the ``{payload}`` Xero answers, as text"
+                f" (never ``None``: an answer without <{self.response.field_tag}> raises)."
+            )
         if self.returns == "batch":
             return (
                 f"A ``BatchResult`` of ``{payload}``: ``.items`` in the order sent, each with the"
@@ -208,6 +220,8 @@ class Endpoint:
                 " ``ValidationError`` instead."
             )
         if self.returns == "one":
+            if self.sub_resource and self.method in ("PUT", "POST"):  # issue 18: a note added
+                return f"The ``{payload}`` as Xero recorded it, with the values Xero sets."
             if self.method == "GET":
                 return f"The ``{payload}`` found (never ``None``)."
             if self.method == "DELETE":
@@ -217,6 +231,8 @@ class Endpoint:
             )
         if self.method == "GET" and self.response.is_list:
             which = "that matches the filters" if self.query else "of the organisation"
+            if self.sub_resource and not self.query:  # issue 18 (xmlsub): history.list
+                which = f"of the {_noun(_singular(self.resource))}"
             return f"A list of ``{payload}``, one per {noun} {which} (empty when there is none)."
         if self.method == "GET":
             return f"The ``{payload}`` found (never ``None``)."
@@ -257,11 +273,17 @@ class Endpoint:
         if request is not None:
             noun = _noun(request.item_type or request.type)
             subject = f"{_a(noun)} in ``{request.param}``" if request.items else f"the {noun}"
-            if request.items:
+            if request.items and request.param:
                 refused.append(f"``{request.param}`` not a list of {_plural(noun)}")
             details = f" ({'; '.join(request.refusals)})" if request.refusals else ""
-            refused.append(f"{subject} does not match its schema{details}")
-            if request.required:
+            arguments = [f"``{f.name}``" for f in request.fields if f.argument is not None]
+            if request.param is None and arguments and not self.choice_fields:
+                # issue 18 (xmlsub): a body made of text arguments only (a note's details)
+                refused.append(f"{_join(arguments)} empty or not text")
+                refused.append(f"{_join(arguments)} longer than its schema allows")
+            else:
+                refused.append(f"{subject} does not match its schema{details}")
+            if request.required and request.param is not None:
                 needed = _join([f"``{name}``" for name in request.required])
                 refused.append(f"{subject} without {needed} (required to create one)")
             refused.extend(request.rules)
@@ -270,6 +292,9 @@ class Endpoint:
             ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
         ]
         noun = self.noun
+        if self.response is not None and self.response.field and self.path_params:
+            # issue 18 (xmlsub): online_invoice_url() is about the invoice of its path
+            noun = _noun(self.path_params[-1].slot.removesuffix("ID"))
         if (self.method == "GET" and self.response is not None and not self.response.is_list) or (
             self.tenanted and self.path_params
         ):
@@ -298,6 +323,17 @@ class Endpoint:
                     "ValidationError",
                     f"Xero refused the {_noun(request.item_type or request.type)} on a check"
                     " only Xero can make (``.errors`` says which).",
+                )
+            )
+        elif self.tenanted and (
+            self.method != "GET" or (self.response is not None and self.response.field)
+        ):
+            # issue 18 (xmlsub): a write without a body (email, a DELETE of an allocation)
+            entries.append(
+                (
+                    "ValidationError",
+                    "Xero refused the call (400 ApiException; ``.elements`` or the message says"
+                    " why).",
                 )
             )
         if self.tenanted:

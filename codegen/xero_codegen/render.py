@@ -146,6 +146,8 @@ def return_type(endpoint: Endpoint) -> str:
     if endpoint.response is None:
         return "None"
     payload = endpoint.response.payload_type
+    if endpoint.response.field:  # issue 18 (xmlsub): one text field of the one item
+        return "str"
     if endpoint.returns == "one":
         return payload
     if endpoint.returns == "batch":
@@ -198,7 +200,9 @@ def body_expression(endpoint: Endpoint) -> str:
                 choices = ", ".join(f'"{v}"' for v in f.values)
                 value = f'check_choice("{f.name}", {f.name}, ({choices},))'
             values.append(f"{f.name}={f.enum}({value})" if f.enum else f"{f.name}={value}")
-        return f"{request.type}({', '.join(values)})"
+        built = f"{request.type}({', '.join(values)})"
+        # issue 18 (xmlsub): a batch document (<HistoryRecords>) of the one item built here
+        return f"[{built}]" if request.element and request.items else built
     if request.element:
         if request.items:
             return f'_checks.as_list({request.param}, "{request.param}", "{request.type}")'

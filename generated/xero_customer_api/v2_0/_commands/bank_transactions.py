@@ -23,6 +23,7 @@ from .._client import XeroClient
 from .._codecs.types.bank_transaction import decode_bank_transaction
 from ..models import (
     BankTransaction,
+    HistoryRecord,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -495,6 +496,75 @@ def bank_transactions_delete(
             unit_dp=unit_dp,
         )
         state.emit(answer, "bank_transactions", output_format, one=True, columns=shown)
+
+
+@bank_transactions.command(
+    name="history",
+    short_help="The history of one bank transaction, oldest first.",
+    epilog="HTTP: GET BankTransactions/{BankTransactionID}/History",
+)
+@click.argument("bank_transaction_id", metavar="BANK_TRANSACTION_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def bank_transactions_history_list(
+    state: cs.State,
+    bank_transaction_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one bank transaction, oldest first: each change Xero recorded (Changes,
+    DateUTC, User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "BANK_TRANSACTION_ID": bank_transaction_id,
+        },
+        record=BankTransaction,
+    ) as client:
+        answer = client.bank_transactions.history.with_raw_response.list(
+            bank_transaction_id=bank_transaction_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@bank_transactions.command(
+    name="note",
+    short_help="Add a note to the history of one bank transaction and return it as recorded.",
+    epilog="HTTP: PUT BankTransactions/{BankTransactionID}/History",
+)
+@click.argument("bank_transaction_id", metavar="BANK_TRANSACTION_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def bank_transactions_history_add_note(
+    state: cs.State,
+    bank_transaction_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one bank transaction (1 to 2500 characters; Xero records it
+    with Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "BANK_TRANSACTION_ID": bank_transaction_id,
+        },
+        record=BankTransaction,
+    ) as client:
+        answer = client.bank_transactions.history.with_raw_response.add_note(
+            bank_transaction_id=bank_transaction_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @bank_transactions.command(

@@ -23,6 +23,7 @@ from .._client import XeroClient
 from .._codecs.types.bank_transfer import decode_bank_transfer
 from ..models import (
     BankTransfer,
+    HistoryRecord,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -317,6 +318,75 @@ def bank_transfers_delete_many(
             summarize_errors=summarize_errors,
         )
         state.emit(answer, "bank_transfers", output_format, one=False, columns=shown)
+
+
+@bank_transfers.command(
+    name="history",
+    short_help="The history of one bank transfer, oldest first.",
+    epilog="HTTP: GET BankTransfers/{BankTransferID}/History",
+)
+@click.argument("bank_transfer_id", metavar="BANK_TRANSFER_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def bank_transfers_history_list(
+    state: cs.State,
+    bank_transfer_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one bank transfer, oldest first: each change Xero recorded (Changes, DateUTC,
+    User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "BANK_TRANSFER_ID": bank_transfer_id,
+        },
+        record=BankTransfer,
+    ) as client:
+        answer = client.bank_transfers.history.with_raw_response.list(
+            bank_transfer_id=bank_transfer_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@bank_transfers.command(
+    name="note",
+    short_help="Add a note to the history of one bank transfer and return it as recorded.",
+    epilog="HTTP: PUT BankTransfers/{BankTransferID}/History",
+)
+@click.argument("bank_transfer_id", metavar="BANK_TRANSFER_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def bank_transfers_history_add_note(
+    state: cs.State,
+    bank_transfer_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one bank transfer (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "BANK_TRANSFER_ID": bank_transfer_id,
+        },
+        record=BankTransfer,
+    ) as client:
+        answer = client.bank_transfers.history.with_raw_response.add_note(
+            bank_transfer_id=bank_transfer_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @bank_transfers.command(

@@ -24,6 +24,7 @@ from .._codecs.types.contact import decode_contact
 from ..models import (
     CisSetting,
     Contact,
+    HistoryRecord,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -480,6 +481,75 @@ def contacts_update(
             contact_id=contact_id,
         )
         state.emit(answer, "contacts", output_format, one=True, columns=shown)
+
+
+@contacts.command(
+    name="history",
+    short_help="The history of one contact, oldest first.",
+    epilog="HTTP: GET Contacts/{ContactID}/History",
+)
+@click.argument("contact_id", metavar="CONTACT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def contacts_history_list(
+    state: cs.State,
+    contact_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one contact, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CONTACT_ID": contact_id,
+        },
+        record=Contact,
+    ) as client:
+        answer = client.contacts.history.with_raw_response.list(
+            contact_id=contact_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@contacts.command(
+    name="note",
+    short_help="Add a note to the history of one contact and return it as recorded.",
+    epilog="HTTP: PUT Contacts/{ContactID}/History",
+)
+@click.argument("contact_id", metavar="CONTACT_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def contacts_history_add_note(
+    state: cs.State,
+    contact_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one contact (1 to 2500 characters; Xero records it with Changes
+    Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CONTACT_ID": contact_id,
+        },
+        record=Contact,
+    ) as client:
+        answer = client.contacts.history.with_raw_response.add_note(
+            contact_id=contact_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @contacts.command(

@@ -20,9 +20,12 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
+from .._codecs.types.allocation import decode_allocation
 from .._codecs.types.credit_note import decode_credit_note
 from ..models import (
+    Allocation,
     CreditNote,
+    HistoryRecord,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -48,6 +51,13 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def credit_notes() -> None:
     """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
     attachments, history and PDFs are not here."""
+
+
+@credit_notes.group(name="allocations", short_help="Allocations of a credit note to invoices.")
+def credit_notes_allocations() -> None:
+    """Allocations of a credit note to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the credit note's RemainingCredit follow),
+    or delete one to take it back."""
 
 
 @credit_notes.command(
@@ -523,6 +533,164 @@ def credit_notes_delete(
             status=status,
         )
         state.emit(answer, "credit_notes", output_format, one=True, columns=shown)
+
+
+@credit_notes.command(
+    name="history",
+    short_help="The history of one credit note, oldest first.",
+    epilog="HTTP: GET CreditNotes/{CreditNoteID}/History",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def credit_notes_history_list(
+    state: cs.State,
+    credit_note_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one credit note, oldest first: each change Xero recorded (Changes, DateUTC,
+    User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+        },
+        record=CreditNote,
+    ) as client:
+        answer = client.credit_notes.history.with_raw_response.list(
+            credit_note_id=credit_note_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@credit_notes.command(
+    name="note",
+    short_help="Add a note to the history of one credit note and return it as recorded.",
+    epilog="HTTP: PUT CreditNotes/{CreditNoteID}/History",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def credit_notes_history_add_note(
+    state: cs.State,
+    credit_note_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one credit note (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+        },
+        record=CreditNote,
+    ) as client:
+        answer = client.credit_notes.history.with_raw_response.add_note(
+            credit_note_id=credit_note_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@credit_notes_allocations.command(
+    name="create",
+    short_help="Allocate the credit note to invoices of the same contact.",
+    epilog="HTTP: PUT CreditNotes/{CreditNoteID}/Allocations",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def credit_notes_allocations_create(
+    state: cs.State,
+    credit_note_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Allocate the credit note to invoices of the same contact: each allocation names the invoice,
+    the amount applied (AppliedAmount, at most what the invoice owes and what the credit note
+    has left) and the date; answers with the allocations made.
+
+    Input (--file or standard input): Allocations of one credit note, prepayment or overpayment
+    to invoices (PUT CreditNotes|Prepayments|Overpayments/{id}/Allocations). As XML: the root
+    element <Allocations> (or one <Allocation>); as JSON: a list of Allocation objects in the
+    model's shape, or one object.
+    """
+    shown = cs.columns_for(columns, Allocation, COLUMNS)
+    allocations = cs.read_items(
+        input_file,
+        "Allocations",
+        "Allocation",
+        Allocation,
+        decode_allocation,
+        input_format,
+        _checks.CHECKS["Allocation"],
+    )
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+        },
+        record=CreditNote,
+    ) as client:
+        answer = client.credit_notes.allocations.with_raw_response.create(
+            allocations,
+            credit_note_id=credit_note_id,
+        )
+        state.emit(answer, "allocations", output_format, one=False, columns=shown)
+
+
+@credit_notes_allocations.command(
+    name="delete",
+    short_help="Delete one allocation of the credit note.",
+    epilog="HTTP: DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("allocation_id", metavar="ALLOCATION_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def credit_notes_allocations_delete(
+    state: cs.State,
+    credit_note_id: str,
+    allocation_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Delete one allocation of the credit note: the amount goes back to the credit note's
+    remaining credit and the invoice owes it again; answers with the allocation, IsDeleted true.
+    """
+    shown = cs.columns_for(columns, Allocation, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+            "ALLOCATION_ID": allocation_id,
+        },
+        record=Allocation,
+    ) as client:
+        answer = client.credit_notes.allocations.with_raw_response.delete(
+            credit_note_id=credit_note_id,
+            allocation_id=allocation_id,
+        )
+        state.emit(answer, "allocations", output_format, one=True, columns=shown)
 
 
 @credit_notes.command(

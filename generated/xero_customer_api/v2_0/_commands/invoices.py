@@ -24,7 +24,9 @@ from .. import models as _models
 from .._client import XeroClient
 from .._codecs.types.invoice import decode_invoice
 from ..models import (
+    HistoryRecord,
     Invoice,
+    OnlineInvoice,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -613,6 +615,153 @@ def invoices_delete(
             status=status,
         )
         state.emit(answer, "invoices", output_format, one=True, columns=shown)
+
+
+@invoices.command(
+    name="history",
+    short_help="The history of one invoice, oldest first.",
+    epilog="HTTP: GET Invoices/{InvoiceID}/History",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def invoices_history_list(
+    state: cs.State,
+    invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one invoice, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "INVOICE_ID": invoice_id,
+        },
+        record=Invoice,
+    ) as client:
+        answer = client.invoices.history.with_raw_response.list(
+            invoice_id=invoice_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@invoices.command(
+    name="note",
+    short_help="Add a note to the history of one invoice and return it as recorded.",
+    epilog="HTTP: PUT Invoices/{InvoiceID}/History",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def invoices_history_add_note(
+    state: cs.State,
+    invoice_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one invoice (1 to 2500 characters; Xero records it with Changes
+    Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "INVOICE_ID": invoice_id,
+        },
+        record=Invoice,
+    ) as client:
+        answer = client.invoices.history.with_raw_response.add_note(
+            invoice_id=invoice_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@invoices.command(
+    name="email",
+    short_help="Email a sales invoice to its contact, as Xero's Send does; Xero answers 204 No Content.",
+    epilog="HTTP: POST Invoices/{InvoiceID}/Email",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def invoices_email(
+    state: cs.State,
+    invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Email a sales invoice to its contact (and the contact persons marked IncludeInEmails), as
+    Xero's Send does; Xero answers 204 No Content. Only an ACCREC invoice that is SUBMITTED,
+    AUTHORISED or PAID, whose contact has an email address, can be emailed (otherwise 400).
+
+    Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
+    """
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "INVOICE_ID": invoice_id,
+        },
+        record=Invoice,
+    ) as client:
+        client.invoices.with_raw_response.email(
+            invoice_id=invoice_id,
+        )
+
+
+@invoices.command(
+    name="online-invoice-url",
+    short_help="The address of a sales invoice's online invoice, the page where the customer views and pays it.",
+    epilog="HTTP: GET Invoices/{InvoiceID}/OnlineInvoice",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def invoices_online_invoice_url(
+    state: cs.State,
+    invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The address of a sales invoice's online invoice (https://in.xero.com/...), the page where
+    the customer views and pays it. Only an ACCREC invoice that is SUBMITTED, AUTHORISED or PAID
+    has one (otherwise 400).
+
+    Prints the online_invoice_url alone (for a script: url=$(xero ...)); --format json, csv or
+    xml print the whole OnlineInvoice instead.
+    """
+    shown = cs.columns_for(columns, OnlineInvoice, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "INVOICE_ID": invoice_id,
+        },
+        record=Invoice,
+    ) as client:
+        if raw or output_format not in (None, "table"):
+            answer = client.invoices.with_raw_response.online_invoice_url(
+                invoice_id=invoice_id,
+            )
+            state.emit(answer, "online_invoices", output_format, one=True, columns=shown)
+            return
+        click.echo(
+            client.invoices.online_invoice_url(
+                invoice_id=invoice_id,
+            )
+        )
 
 
 @invoices.command(

@@ -22,6 +22,7 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.manual_journal import decode_manual_journal
 from ..models import (
+    HistoryRecord,
     ManualJournal,
 )
 
@@ -404,6 +405,75 @@ def manual_journals_delete(
             status=status,
         )
         state.emit(answer, "manual_journals", output_format, one=True, columns=shown)
+
+
+@manual_journals.command(
+    name="history",
+    short_help="The history of one manual journal, oldest first.",
+    epilog="HTTP: GET ManualJournals/{ManualJournalID}/History",
+)
+@click.argument("manual_journal_id", metavar="MANUAL_JOURNAL_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def manual_journals_history_list(
+    state: cs.State,
+    manual_journal_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one manual journal, oldest first: each change Xero recorded (Changes,
+    DateUTC, User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "MANUAL_JOURNAL_ID": manual_journal_id,
+        },
+        record=ManualJournal,
+    ) as client:
+        answer = client.manual_journals.history.with_raw_response.list(
+            manual_journal_id=manual_journal_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@manual_journals.command(
+    name="note",
+    short_help="Add a note to the history of one manual journal and return it as recorded.",
+    epilog="HTTP: PUT ManualJournals/{ManualJournalID}/History",
+)
+@click.argument("manual_journal_id", metavar="MANUAL_JOURNAL_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def manual_journals_history_add_note(
+    state: cs.State,
+    manual_journal_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one manual journal (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "MANUAL_JOURNAL_ID": manual_journal_id,
+        },
+        record=ManualJournal,
+    ) as client:
+        answer = client.manual_journals.history.with_raw_response.add_note(
+            manual_journal_id=manual_journal_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @manual_journals.command(

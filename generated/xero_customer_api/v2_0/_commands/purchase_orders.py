@@ -22,6 +22,7 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.purchase_order import decode_purchase_order
 from ..models import (
+    HistoryRecord,
     PurchaseOrder,
 )
 
@@ -490,6 +491,75 @@ def purchase_orders_delete(
             purchase_order_id=purchase_order_id,
         )
         state.emit(answer, "purchase_orders", output_format, one=True, columns=shown)
+
+
+@purchase_orders.command(
+    name="history",
+    short_help="The history of one purchase order, oldest first.",
+    epilog="HTTP: GET PurchaseOrders/{PurchaseOrderID}/History",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def purchase_orders_history_list(
+    state: cs.State,
+    purchase_order_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one purchase order, oldest first: each change Xero recorded (Changes,
+    DateUTC, User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "PURCHASE_ORDER_ID": purchase_order_id,
+        },
+        record=PurchaseOrder,
+    ) as client:
+        answer = client.purchase_orders.history.with_raw_response.list(
+            purchase_order_id=purchase_order_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@purchase_orders.command(
+    name="note",
+    short_help="Add a note to the history of one purchase order and return it as recorded.",
+    epilog="HTTP: PUT PurchaseOrders/{PurchaseOrderID}/History",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def purchase_orders_history_add_note(
+    state: cs.State,
+    purchase_order_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one purchase order (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "PURCHASE_ORDER_ID": purchase_order_id,
+        },
+        record=PurchaseOrder,
+    ) as client:
+        answer = client.purchase_orders.history.with_raw_response.add_note(
+            purchase_order_id=purchase_order_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @purchase_orders.command(

@@ -22,6 +22,7 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.quote import decode_quote
 from ..models import (
+    HistoryRecord,
     Quote,
 )
 
@@ -471,6 +472,75 @@ def quotes_delete(
             quote_id=quote_id,
         )
         state.emit(answer, "quotes", output_format, one=True, columns=shown)
+
+
+@quotes.command(
+    name="history",
+    short_help="The history of one quote, oldest first.",
+    epilog="HTTP: GET Quotes/{QuoteID}/History",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def quotes_history_list(
+    state: cs.State,
+    quote_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one quote, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "QUOTE_ID": quote_id,
+        },
+        record=Quote,
+    ) as client:
+        answer = client.quotes.history.with_raw_response.list(
+            quote_id=quote_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@quotes.command(
+    name="note",
+    short_help="Add a note to the history of one quote and return it as recorded.",
+    epilog="HTTP: PUT Quotes/{QuoteID}/History",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def quotes_history_add_note(
+    state: cs.State,
+    quote_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one quote (1 to 2500 characters; Xero records it with Changes
+    Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "QUOTE_ID": quote_id,
+        },
+        record=Quote,
+    ) as client:
+        answer = client.quotes.history.with_raw_response.add_note(
+            quote_id=quote_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @quotes.command(

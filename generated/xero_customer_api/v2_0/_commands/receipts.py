@@ -22,6 +22,7 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.receipt import decode_receipt
 from ..models import (
+    HistoryRecord,
     Receipt,
 )
 
@@ -330,6 +331,39 @@ def receipts_save(
             unit_dp=unit_dp,
         )
         state.emit(answer, "receipts", output_format, one=True, columns=shown)
+
+
+@receipts.command(
+    name="history",
+    short_help="The history of one receipt, oldest first.",
+    epilog="HTTP: GET Receipts/{ReceiptID}/History",
+)
+@click.argument("receipt_id", metavar="RECEIPT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def receipts_history_list(
+    state: cs.State,
+    receipt_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one receipt, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "RECEIPT_ID": receipt_id,
+        },
+        record=Receipt,
+    ) as client:
+        answer = client.receipts.history.with_raw_response.list(
+            receipt_id=receipt_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
 
 
 @receipts.command(

@@ -21,6 +21,7 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.repeating_invoice import decode_repeating_invoice
 from ..models import (
+    HistoryRecord,
     RepeatingInvoice,
 )
 
@@ -395,6 +396,75 @@ def repeating_invoices_delete(
             repeating_invoice_id=repeating_invoice_id,
         )
         state.emit(answer, "repeating_invoices", output_format, one=True, columns=shown)
+
+
+@repeating_invoices.command(
+    name="history",
+    short_help="The history of one repeating invoice, oldest first.",
+    epilog="HTTP: GET RepeatingInvoices/{RepeatingInvoiceID}/History",
+)
+@click.argument("repeating_invoice_id", metavar="REPEATING_INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_history_list(
+    state: cs.State,
+    repeating_invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one repeating invoice, oldest first: each change Xero recorded (Changes,
+    DateUTC, User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "REPEATING_INVOICE_ID": repeating_invoice_id,
+        },
+        record=RepeatingInvoice,
+    ) as client:
+        answer = client.repeating_invoices.history.with_raw_response.list(
+            repeating_invoice_id=repeating_invoice_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@repeating_invoices.command(
+    name="note",
+    short_help="Add a note to the history of one repeating invoice and return it as recorded.",
+    epilog="HTTP: PUT RepeatingInvoices/{RepeatingInvoiceID}/History",
+)
+@click.argument("repeating_invoice_id", metavar="REPEATING_INVOICE_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_history_add_note(
+    state: cs.State,
+    repeating_invoice_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one repeating invoice (1 to 2500 characters; Xero records it
+    with Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "REPEATING_INVOICE_ID": repeating_invoice_id,
+        },
+        record=RepeatingInvoice,
+    ) as client:
+        answer = client.repeating_invoices.history.with_raw_response.add_note(
+            repeating_invoice_id=repeating_invoice_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @repeating_invoices.command(

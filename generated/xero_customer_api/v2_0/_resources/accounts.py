@@ -306,6 +306,8 @@ class AccountsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -616,6 +618,8 @@ class AccountsResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -885,6 +889,8 @@ class AsyncAccountsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1195,6 +1201,8 @@ class AsyncAccountsResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

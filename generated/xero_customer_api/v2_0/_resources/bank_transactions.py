@@ -11,6 +11,9 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``bank_transactions.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.bank_transactions``.
+
+``client.bank_transactions.history`` (BankTransactionsHistoryResource, in this module): The history of a bank transaction: what Xero recorded (created, edited, approved, paid, voided
+...), by whom and when, and the notes added.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 from typing import Literal
 
 from ..._runtime import (
@@ -45,20 +49,260 @@ from .._codecs.requests.bank_transactions_request import (
     encode_request_bank_transaction,
     encode_request_bank_transactions,
 )
+from .._codecs.requests.history_records_request import encode_request_history_records
 from .._codecs.responses.bank_transactions_response import decode_bank_transactions_response
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.types.bank_transaction import decode_bank_transaction
 from ..models import (
     BankTransaction,
     BankTransactionsResponse,
     BankTransactionStatus,
+    HistoryRecord,
+    HistoryRecordsResponse,
 )
 
 __all__ = [
+    "AsyncBankTransactionsHistoryResource",
+    "AsyncBankTransactionsHistoryResourceWithRawResponse",
     "AsyncBankTransactionsResource",
     "AsyncBankTransactionsResourceWithRawResponse",
+    "BankTransactionsHistoryResource",
+    "BankTransactionsHistoryResourceWithRawResponse",
     "BankTransactionsResource",
     "BankTransactionsResourceWithRawResponse",
 ]
+
+
+class BankTransactionsHistoryResourceWithRawResponse:
+    """Bank_transactions.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET BankTransactions/{BankTransactionID}/History: like ``bank_transactions.history.list()``, with the raw answer.
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BankTransactions/"
+            + encode_path_segment(
+                "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("bank_transaction_id", bank_transaction_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT BankTransactions/{BankTransactionID}/History: like ``bank_transactions.history.add_note()``, with the raw answer.
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="BankTransactions/"
+            + encode_path_segment(
+                "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("bank_transaction_id", bank_transaction_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class BankTransactionsHistoryResource:
+    """The history of a bank transaction: what Xero recorded (created, edited, approved, paid,
+    voided ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = BankTransactionsHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one bank transaction, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET BankTransactions/{BankTransactionID}/History``
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the bank transaction (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            bank_transaction_id=bank_transaction_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one bank transaction (1 to 2500 characters; Xero records it
+        with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT BankTransactions/{BankTransactionID}/History``
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            bank_transaction_id=bank_transaction_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
 
 
 class BankTransactionsResourceWithRawResponse:
@@ -66,6 +310,12 @@ class BankTransactionsResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> BankTransactionsHistoryResourceWithRawResponse:
+        """``bank_transactions.history`` with raw answers: The history of a bank transaction: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return BankTransactionsHistoryResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -604,6 +854,12 @@ class BankTransactionsResource:
         self._client = client
         self.with_raw_response = BankTransactionsResourceWithRawResponse(client)
 
+    @cached_property
+    def history(self) -> BankTransactionsHistoryResource:
+        """The history of a bank transaction: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return BankTransactionsHistoryResource(self._client)
+
     def list(
         self,
         *,
@@ -1113,11 +1369,249 @@ class BankTransactionsResource:
         return require_payload(next(iter(raw.parsed.bank_transactions), None), "BankTransaction")
 
 
+class AsyncBankTransactionsHistoryResourceWithRawResponse:
+    """Bank_transactions.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET BankTransactions/{BankTransactionID}/History: like ``bank_transactions.history.list()``, with the raw answer.
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BankTransactions/"
+            + encode_path_segment(
+                "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("bank_transaction_id", bank_transaction_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT BankTransactions/{BankTransactionID}/History: like ``bank_transactions.history.add_note()``, with the raw answer.
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="BankTransactions/"
+            + encode_path_segment(
+                "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("bank_transaction_id", bank_transaction_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncBankTransactionsHistoryResource:
+    """The history of a bank transaction: what Xero recorded (created, edited, approved, paid,
+    voided ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncBankTransactionsHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one bank transaction, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET BankTransactions/{BankTransactionID}/History``
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the bank transaction (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            bank_transaction_id=bank_transaction_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one bank transaction (1 to 2500 characters; Xero records it
+        with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT BankTransactions/{BankTransactionID}/History``
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            bank_transaction_id=bank_transaction_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
 class AsyncBankTransactionsResourceWithRawResponse:
     """Bank_transactions endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncBankTransactionsHistoryResourceWithRawResponse:
+        """``bank_transactions.history`` with raw answers: The history of a bank transaction: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncBankTransactionsHistoryResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1655,6 +2149,12 @@ class AsyncBankTransactionsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncBankTransactionsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncBankTransactionsHistoryResource:
+        """The history of a bank transaction: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncBankTransactionsHistoryResource(self._client)
 
     async def list(
         self,

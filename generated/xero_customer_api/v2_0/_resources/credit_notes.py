@@ -11,6 +11,13 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``credit_notes.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.credit_notes``.
+
+``client.credit_notes.history`` (CreditNotesHistoryResource, in this module): The history of a credit note: what Xero recorded (created, edited, approved, paid, voided ...),
+by whom and when, and the notes added.
+
+``client.credit_notes.allocations`` (CreditNotesAllocationsResource, in this module): Allocations of a credit note to invoices: apply part of its remaining credit to an invoice (the
+invoice's AmountDue and AmountCredited and the credit note's RemainingCredit follow), or delete
+one to take it back.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 from typing import Literal
 
 from ..._runtime import (
@@ -43,24 +51,515 @@ from ..._runtime._query import (
     encode_string,
 )
 from .. import _checks
+from .._codecs.requests.allocations_request import encode_request_allocations
 from .._codecs.requests.credit_notes_request import (
     encode_request_credit_note,
     encode_request_credit_notes,
 )
+from .._codecs.requests.history_records_request import encode_request_history_records
+from .._codecs.responses.allocations_response import decode_allocations_response
 from .._codecs.responses.credit_notes_response import decode_credit_notes_response
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.types.credit_note import decode_credit_note
 from ..models import (
+    Allocation,
+    AllocationsResponse,
     CreditNote,
     CreditNotesResponse,
     CreditNoteStatus,
+    HistoryRecord,
+    HistoryRecordsResponse,
 )
 
 __all__ = [
+    "AsyncCreditNotesAllocationsResource",
+    "AsyncCreditNotesAllocationsResourceWithRawResponse",
+    "AsyncCreditNotesHistoryResource",
+    "AsyncCreditNotesHistoryResourceWithRawResponse",
     "AsyncCreditNotesResource",
     "AsyncCreditNotesResourceWithRawResponse",
+    "CreditNotesAllocationsResource",
+    "CreditNotesAllocationsResourceWithRawResponse",
+    "CreditNotesHistoryResource",
+    "CreditNotesHistoryResourceWithRawResponse",
     "CreditNotesResource",
     "CreditNotesResourceWithRawResponse",
 ]
+
+
+class CreditNotesHistoryResourceWithRawResponse:
+    """Credit_notes.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET CreditNotes/{CreditNoteID}/History: like ``credit_notes.history.list()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/History: like ``credit_notes.history.add_note()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class CreditNotesHistoryResource:
+    """The history of a credit note: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = CreditNotesHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one credit note, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET CreditNotes/{CreditNoteID}/History``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the credit note (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one credit note (1 to 2500 characters; Xero records it with
+        Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT CreditNotes/{CreditNoteID}/History``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            credit_note_id=credit_note_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class CreditNotesAllocationsResourceWithRawResponse:
+    """Credit_notes.allocations endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/Allocations: like ``credit_notes.allocations.create()``, with the raw answer.
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Allocations",
+            params=[],
+            body=_checks.as_list(allocations, "allocations", "Allocation"),
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            encode=encode_request_allocations,
+            check=_checks.CHECKS["Allocation"].requiring("Invoice", "AppliedAmount", "Date"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}: like ``credit_notes.allocations.delete()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Allocations/"
+            + encode_path_segment("allocation_id", encode_guid("allocation_id", allocation_id)),
+            params=[],
+            body=None,
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+                ("allocation_id", allocation_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class CreditNotesAllocationsResource:
+    """Allocations of a credit note to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the credit note's RemainingCredit follow),
+    or delete one to take it back."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = CreditNotesAllocationsResourceWithRawResponse(client)
+
+    def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Allocation]:
+        """Allocate the credit note to invoices of the same contact: each allocation names the
+        invoice, the amount applied (AppliedAmount, at most what the invoice owes and what the
+        credit note has left) and the date; answers with the allocations made.
+
+        ``PUT CreditNotes/{CreditNoteID}/Allocations``
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Allocation``: the allocations as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            allocations,
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.allocations
+
+    def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Allocation:
+        """Delete one allocation of the credit note: the amount goes back to the credit note's
+        remaining credit and the invoice owes it again; answers with the allocation, IsDeleted
+        true.
+
+        ``DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Allocation`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            credit_note_id=credit_note_id,
+            allocation_id=allocation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.allocations), None), "Allocation")
 
 
 class CreditNotesResourceWithRawResponse:
@@ -68,6 +567,19 @@ class CreditNotesResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> CreditNotesHistoryResourceWithRawResponse:
+        """``credit_notes.history`` with raw answers: The history of a credit note: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return CreditNotesHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def allocations(self) -> CreditNotesAllocationsResourceWithRawResponse:
+        """``credit_notes.allocations`` with raw answers: Allocations of a credit note to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the credit note's
+        RemainingCredit follow), or delete one to take it back."""
+        return CreditNotesAllocationsResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -625,6 +1137,19 @@ class CreditNotesResource:
         self._client = client
         self.with_raw_response = CreditNotesResourceWithRawResponse(client)
 
+    @cached_property
+    def history(self) -> CreditNotesHistoryResource:
+        """The history of a credit note: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return CreditNotesHistoryResource(self._client)
+
+    @cached_property
+    def allocations(self) -> CreditNotesAllocationsResource:
+        """Allocations of a credit note to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the credit note's
+        RemainingCredit follow), or delete one to take it back."""
+        return CreditNotesAllocationsResource(self._client)
+
     def list(
         self,
         *,
@@ -1133,11 +1658,499 @@ class CreditNotesResource:
         return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
 
 
+class AsyncCreditNotesHistoryResourceWithRawResponse:
+    """Credit_notes.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET CreditNotes/{CreditNoteID}/History: like ``credit_notes.history.list()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/History: like ``credit_notes.history.add_note()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncCreditNotesHistoryResource:
+    """The history of a credit note: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncCreditNotesHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one credit note, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET CreditNotes/{CreditNoteID}/History``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the credit note (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one credit note (1 to 2500 characters; Xero records it with
+        Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT CreditNotes/{CreditNoteID}/History``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            credit_note_id=credit_note_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class AsyncCreditNotesAllocationsResourceWithRawResponse:
+    """Credit_notes.allocations endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/Allocations: like ``credit_notes.allocations.create()``, with the raw answer.
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Allocations",
+            params=[],
+            body=_checks.as_list(allocations, "allocations", "Allocation"),
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            encode=encode_request_allocations,
+            check=_checks.CHECKS["Allocation"].requiring("Invoice", "AppliedAmount", "Date"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}: like ``credit_notes.allocations.delete()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Allocations/"
+            + encode_path_segment("allocation_id", encode_guid("allocation_id", allocation_id)),
+            params=[],
+            body=None,
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+                ("allocation_id", allocation_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncCreditNotesAllocationsResource:
+    """Allocations of a credit note to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the credit note's RemainingCredit follow),
+    or delete one to take it back."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncCreditNotesAllocationsResourceWithRawResponse(client)
+
+    async def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Allocation]:
+        """Allocate the credit note to invoices of the same contact: each allocation names the
+        invoice, the amount applied (AppliedAmount, at most what the invoice owes and what the
+        credit note has left) and the date; answers with the allocations made.
+
+        ``PUT CreditNotes/{CreditNoteID}/Allocations``
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Allocation``: the allocations as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            allocations,
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.allocations
+
+    async def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Allocation:
+        """Delete one allocation of the credit note: the amount goes back to the credit note's
+        remaining credit and the invoice owes it again; answers with the allocation, IsDeleted
+        true.
+
+        ``DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Allocation`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            credit_note_id=credit_note_id,
+            allocation_id=allocation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.allocations), None), "Allocation")
+
+
 class AsyncCreditNotesResourceWithRawResponse:
     """Credit_notes endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncCreditNotesHistoryResourceWithRawResponse:
+        """``credit_notes.history`` with raw answers: The history of a credit note: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncCreditNotesHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def allocations(self) -> AsyncCreditNotesAllocationsResourceWithRawResponse:
+        """``credit_notes.allocations`` with raw answers: Allocations of a credit note to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the credit note's
+        RemainingCredit follow), or delete one to take it back."""
+        return AsyncCreditNotesAllocationsResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1694,6 +2707,19 @@ class AsyncCreditNotesResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncCreditNotesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncCreditNotesHistoryResource:
+        """The history of a credit note: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncCreditNotesHistoryResource(self._client)
+
+    @cached_property
+    def allocations(self) -> AsyncCreditNotesAllocationsResource:
+        """Allocations of a credit note to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the credit note's
+        RemainingCredit follow), or delete one to take it back."""
+        return AsyncCreditNotesAllocationsResource(self._client)
 
     async def list(
         self,

@@ -10,6 +10,9 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``invoices.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.invoices``.
+
+``client.invoices.history`` (InvoicesHistoryResource, in this module): The history of an invoice: what Xero recorded (created, edited, approved, paid, voided ...), by
+whom and when, and the notes added.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 from typing import Literal
 
 from ..._runtime import (
@@ -45,21 +49,252 @@ from ..._runtime._query import (
     encode_string_list,
 )
 from .. import _checks
+from .._codecs.requests.history_records_request import encode_request_history_records
 from .._codecs.requests.invoices_request import encode_request_invoice, encode_request_invoices
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.invoices_response import decode_invoices_response
+from .._codecs.responses.online_invoices_response import decode_online_invoices_response
 from .._codecs.types.invoice import decode_invoice
 from ..models import (
+    HistoryRecord,
+    HistoryRecordsResponse,
     Invoice,
     InvoicesResponse,
     InvoiceStatus,
+    OnlineInvoicesResponse,
 )
 
 __all__ = [
+    "AsyncInvoicesHistoryResource",
+    "AsyncInvoicesHistoryResourceWithRawResponse",
     "AsyncInvoicesResource",
     "AsyncInvoicesResourceWithRawResponse",
+    "InvoicesHistoryResource",
+    "InvoicesHistoryResourceWithRawResponse",
     "InvoicesResource",
     "InvoicesResourceWithRawResponse",
 ]
+
+
+class InvoicesHistoryResourceWithRawResponse:
+    """Invoices.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Invoices/{InvoiceID}/History: like ``invoices.history.list()``, with the raw answer.
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Invoices/"
+            + encode_path_segment("invoice_id", encode_guid("invoice_id", invoice_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("invoice_id", invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT Invoices/{InvoiceID}/History: like ``invoices.history.add_note()``, with the raw answer.
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Invoices/"
+            + encode_path_segment("invoice_id", encode_guid("invoice_id", invoice_id))
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("invoice_id", invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class InvoicesHistoryResource:
+    """The history of an invoice: what Xero recorded (created, edited, approved, paid, voided ...),
+    by whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = InvoicesHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one invoice, oldest first: each change Xero recorded (Changes, DateUTC,
+        User, Details) and each note.
+
+        ``GET Invoices/{InvoiceID}/History``
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the invoice (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            invoice_id=invoice_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one invoice (1 to 2500 characters; Xero records it with
+        Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT Invoices/{InvoiceID}/History``
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            invoice_id=invoice_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
 
 
 class InvoicesResourceWithRawResponse:
@@ -67,6 +302,12 @@ class InvoicesResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> InvoicesHistoryResourceWithRawResponse:
+        """``invoices.history`` with raw answers: The history of an invoice: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added."""
+        return InvoicesHistoryResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -668,6 +909,114 @@ class InvoicesResourceWithRawResponse:
             max_retries=max_retries,
         )
 
+    def email(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """POST Invoices/{InvoiceID}/Email: like ``invoices.email()``, with the raw answer.
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Invoices/"
+            + encode_path_segment("invoice_id", encode_guid("invoice_id", invoice_id))
+            + "/Email",
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("invoice_id", invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def online_invoice_url(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[OnlineInvoicesResponse]:
+        """GET Invoices/{InvoiceID}/OnlineInvoice: like ``invoices.online_invoice_url()``, with the raw answer.
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``OnlineInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Invoices/"
+            + encode_path_segment("invoice_id", encode_guid("invoice_id", invoice_id))
+            + "/OnlineInvoice",
+            params=[],
+            body=None,
+            response_type=OnlineInvoicesResponse,
+            decode=decode_online_invoices_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("invoice_id", invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
 
 class InvoicesResource:
     """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
@@ -675,6 +1024,12 @@ class InvoicesResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = InvoicesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> InvoicesHistoryResource:
+        """The history of an invoice: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added."""
+        return InvoicesHistoryResource(self._client)
 
     def list(
         self,
@@ -1252,12 +1607,334 @@ class InvoicesResource:
         )
         return require_payload(next(iter(raw.parsed.invoices), None), "Invoice")
 
+    def email(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Email a sales invoice to its contact (and the contact persons marked IncludeInEmails),
+        as Xero's Send does; Xero answers 204 No Content. Only an ACCREC invoice that is
+        SUBMITTED, AUTHORISED or PAID, whose contact has an email address, can be emailed
+        (otherwise 400).
+
+        ``POST Invoices/{InvoiceID}/Email``
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once it has accepted the request for the invoice.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        self.with_raw_response.email(
+            invoice_id=invoice_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def online_invoice_url(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> str:
+        """The address of a sales invoice's online invoice (https://in.xero.com/...), the page
+        where the customer views and pays it. Only an ACCREC invoice that is SUBMITTED,
+        AUTHORISED or PAID has one (otherwise 400).
+
+        ``GET Invoices/{InvoiceID}/OnlineInvoice``
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``online_invoice_url`` of the ``OnlineInvoice`` Xero answers, as text (never
+            ``None``: an answer without <OnlineInvoiceUrl> raises).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.online_invoice_url(
+            invoice_id=invoice_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        found = require_payload(next(iter(raw.parsed.online_invoices), None), "OnlineInvoice")
+        return require_payload(found.online_invoice_url or None, "OnlineInvoiceUrl")
+
+
+class AsyncInvoicesHistoryResourceWithRawResponse:
+    """Invoices.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Invoices/{InvoiceID}/History: like ``invoices.history.list()``, with the raw answer.
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Invoices/"
+            + encode_path_segment("invoice_id", encode_guid("invoice_id", invoice_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("invoice_id", invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT Invoices/{InvoiceID}/History: like ``invoices.history.add_note()``, with the raw answer.
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Invoices/"
+            + encode_path_segment("invoice_id", encode_guid("invoice_id", invoice_id))
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("invoice_id", invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncInvoicesHistoryResource:
+    """The history of an invoice: what Xero recorded (created, edited, approved, paid, voided ...),
+    by whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncInvoicesHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one invoice, oldest first: each change Xero recorded (Changes, DateUTC,
+        User, Details) and each note.
+
+        ``GET Invoices/{InvoiceID}/History``
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the invoice (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            invoice_id=invoice_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one invoice (1 to 2500 characters; Xero records it with
+        Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT Invoices/{InvoiceID}/History``
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            invoice_id=invoice_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
 
 class AsyncInvoicesResourceWithRawResponse:
     """Invoices endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncInvoicesHistoryResourceWithRawResponse:
+        """``invoices.history`` with raw answers: The history of an invoice: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added."""
+        return AsyncInvoicesHistoryResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1859,6 +2536,114 @@ class AsyncInvoicesResourceWithRawResponse:
             max_retries=max_retries,
         )
 
+    async def email(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """POST Invoices/{InvoiceID}/Email: like ``invoices.email()``, with the raw answer.
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Invoices/"
+            + encode_path_segment("invoice_id", encode_guid("invoice_id", invoice_id))
+            + "/Email",
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("invoice_id", invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def online_invoice_url(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[OnlineInvoicesResponse]:
+        """GET Invoices/{InvoiceID}/OnlineInvoice: like ``invoices.online_invoice_url()``, with the raw answer.
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``OnlineInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Invoices/"
+            + encode_path_segment("invoice_id", encode_guid("invoice_id", invoice_id))
+            + "/OnlineInvoice",
+            params=[],
+            body=None,
+            response_type=OnlineInvoicesResponse,
+            decode=decode_online_invoices_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("invoice_id", invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
 
 class AsyncInvoicesResource:
     """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
@@ -1866,6 +2651,12 @@ class AsyncInvoicesResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncInvoicesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncInvoicesHistoryResource:
+        """The history of an invoice: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added."""
+        return AsyncInvoicesHistoryResource(self._client)
 
     async def list(
         self,
@@ -2442,3 +3233,98 @@ class AsyncInvoicesResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.invoices), None), "Invoice")
+
+    async def email(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Email a sales invoice to its contact (and the contact persons marked IncludeInEmails),
+        as Xero's Send does; Xero answers 204 No Content. Only an ACCREC invoice that is
+        SUBMITTED, AUTHORISED or PAID, whose contact has an email address, can be emailed
+        (otherwise 400).
+
+        ``POST Invoices/{InvoiceID}/Email``
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once it has accepted the request for the invoice.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        await self.with_raw_response.email(
+            invoice_id=invoice_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def online_invoice_url(
+        self,
+        *,
+        invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> str:
+        """The address of a sales invoice's online invoice (https://in.xero.com/...), the page
+        where the customer views and pays it. Only an ACCREC invoice that is SUBMITTED,
+        AUTHORISED or PAID has one (otherwise 400).
+
+        ``GET Invoices/{InvoiceID}/OnlineInvoice``
+
+        Args:
+            invoice_id: Xero's identifier of the invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``online_invoice_url`` of the ``OnlineInvoice`` Xero answers, as text (never
+            ``None``: an answer without <OnlineInvoiceUrl> raises).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such invoice in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.online_invoice_url(
+            invoice_id=invoice_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        found = require_payload(next(iter(raw.parsed.online_invoices), None), "OnlineInvoice")
+        return require_payload(found.online_invoice_url or None, "OnlineInvoiceUrl")

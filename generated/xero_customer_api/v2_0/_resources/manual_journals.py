@@ -11,6 +11,9 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``manual_journals.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.manual_journals``.
+
+``client.manual_journals.history`` (ManualJournalsHistoryResource, in this module): The history of a manual journal: what Xero recorded (created, edited, approved, paid, voided
+...), by whom and when, and the notes added.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 from typing import Literal
 
 from ..._runtime import (
@@ -42,24 +46,260 @@ from ..._runtime._query import (
     encode_string,
 )
 from .. import _checks
+from .._codecs.requests.history_records_request import encode_request_history_records
 from .._codecs.requests.manual_journals_request import (
     encode_request_manual_journal,
     encode_request_manual_journals,
 )
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.manual_journals_response import decode_manual_journals_response
 from .._codecs.types.manual_journal import decode_manual_journal
 from ..models import (
+    HistoryRecord,
+    HistoryRecordsResponse,
     ManualJournal,
     ManualJournalsResponse,
     ManualJournalStatus,
 )
 
 __all__ = [
+    "AsyncManualJournalsHistoryResource",
+    "AsyncManualJournalsHistoryResourceWithRawResponse",
     "AsyncManualJournalsResource",
     "AsyncManualJournalsResourceWithRawResponse",
+    "ManualJournalsHistoryResource",
+    "ManualJournalsHistoryResourceWithRawResponse",
     "ManualJournalsResource",
     "ManualJournalsResourceWithRawResponse",
 ]
+
+
+class ManualJournalsHistoryResourceWithRawResponse:
+    """Manual_journals.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET ManualJournals/{ManualJournalID}/History: like ``manual_journals.history.list()``, with the raw answer.
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="ManualJournals/"
+            + encode_path_segment(
+                "manual_journal_id", encode_guid("manual_journal_id", manual_journal_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("manual_journal_id", manual_journal_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT ManualJournals/{ManualJournalID}/History: like ``manual_journals.history.add_note()``, with the raw answer.
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="ManualJournals/"
+            + encode_path_segment(
+                "manual_journal_id", encode_guid("manual_journal_id", manual_journal_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("manual_journal_id", manual_journal_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class ManualJournalsHistoryResource:
+    """The history of a manual journal: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = ManualJournalsHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one manual journal, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET ManualJournals/{ManualJournalID}/History``
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the manual journal (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            manual_journal_id=manual_journal_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one manual journal (1 to 2500 characters; Xero records it
+        with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT ManualJournals/{ManualJournalID}/History``
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            manual_journal_id=manual_journal_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
 
 
 class ManualJournalsResourceWithRawResponse:
@@ -67,6 +307,12 @@ class ManualJournalsResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> ManualJournalsHistoryResourceWithRawResponse:
+        """``manual_journals.history`` with raw answers: The history of a manual journal: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return ManualJournalsHistoryResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -513,6 +759,12 @@ class ManualJournalsResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = ManualJournalsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> ManualJournalsHistoryResource:
+        """The history of a manual journal: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return ManualJournalsHistoryResource(self._client)
 
     def list(
         self,
@@ -979,11 +1231,245 @@ class ManualJournalsResource:
         return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
 
 
+class AsyncManualJournalsHistoryResourceWithRawResponse:
+    """Manual_journals.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET ManualJournals/{ManualJournalID}/History: like ``manual_journals.history.list()``, with the raw answer.
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="ManualJournals/"
+            + encode_path_segment(
+                "manual_journal_id", encode_guid("manual_journal_id", manual_journal_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("manual_journal_id", manual_journal_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT ManualJournals/{ManualJournalID}/History: like ``manual_journals.history.add_note()``, with the raw answer.
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="ManualJournals/"
+            + encode_path_segment(
+                "manual_journal_id", encode_guid("manual_journal_id", manual_journal_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("manual_journal_id", manual_journal_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncManualJournalsHistoryResource:
+    """The history of a manual journal: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncManualJournalsHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one manual journal, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET ManualJournals/{ManualJournalID}/History``
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the manual journal (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            manual_journal_id=manual_journal_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one manual journal (1 to 2500 characters; Xero records it
+        with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT ManualJournals/{ManualJournalID}/History``
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            manual_journal_id=manual_journal_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
 class AsyncManualJournalsResourceWithRawResponse:
     """Manual_journals endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncManualJournalsHistoryResourceWithRawResponse:
+        """``manual_journals.history`` with raw answers: The history of a manual journal: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncManualJournalsHistoryResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1430,6 +1916,12 @@ class AsyncManualJournalsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncManualJournalsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncManualJournalsHistoryResource:
+        """The history of a manual journal: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncManualJournalsHistoryResource(self._client)
 
     async def list(
         self,

@@ -11,6 +11,9 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``purchase_orders.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.purchase_orders``.
+
+``client.purchase_orders.history`` (PurchaseOrdersHistoryResource, in this module): The history of a purchase order: what Xero recorded (created, edited, approved, paid, voided
+...), by whom and when, and the notes added.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 from typing import Literal
 
 from ..._runtime import (
@@ -44,24 +48,260 @@ from ..._runtime._query import (
     encode_string,
 )
 from .. import _checks
+from .._codecs.requests.history_records_request import encode_request_history_records
 from .._codecs.requests.purchase_orders_request import (
     encode_request_purchase_order,
     encode_request_purchase_orders,
 )
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.purchase_orders_response import decode_purchase_orders_response
 from .._codecs.types.purchase_order import decode_purchase_order
 from ..models import (
+    HistoryRecord,
+    HistoryRecordsResponse,
     PurchaseOrder,
     PurchaseOrdersResponse,
     PurchaseOrderStatus,
 )
 
 __all__ = [
+    "AsyncPurchaseOrdersHistoryResource",
+    "AsyncPurchaseOrdersHistoryResourceWithRawResponse",
     "AsyncPurchaseOrdersResource",
     "AsyncPurchaseOrdersResourceWithRawResponse",
+    "PurchaseOrdersHistoryResource",
+    "PurchaseOrdersHistoryResourceWithRawResponse",
     "PurchaseOrdersResource",
     "PurchaseOrdersResourceWithRawResponse",
 ]
+
+
+class PurchaseOrdersHistoryResourceWithRawResponse:
+    """Purchase_orders.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET PurchaseOrders/{PurchaseOrderID}/History: like ``purchase_orders.history.list()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT PurchaseOrders/{PurchaseOrderID}/History: like ``purchase_orders.history.add_note()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PurchaseOrdersHistoryResource:
+    """The history of a purchase order: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PurchaseOrdersHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one purchase order, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/History``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the purchase order (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one purchase order (1 to 2500 characters; Xero records it
+        with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT PurchaseOrders/{PurchaseOrderID}/History``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            purchase_order_id=purchase_order_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
 
 
 class PurchaseOrdersResourceWithRawResponse:
@@ -69,6 +309,12 @@ class PurchaseOrdersResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> PurchaseOrdersHistoryResourceWithRawResponse:
+        """``purchase_orders.history`` with raw answers: The history of a purchase order: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return PurchaseOrdersHistoryResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -603,6 +849,12 @@ class PurchaseOrdersResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = PurchaseOrdersResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> PurchaseOrdersHistoryResource:
+        """The history of a purchase order: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return PurchaseOrdersHistoryResource(self._client)
 
     def list(
         self,
@@ -1160,11 +1412,245 @@ class PurchaseOrdersResource:
         return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
 
 
+class AsyncPurchaseOrdersHistoryResourceWithRawResponse:
+    """Purchase_orders.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET PurchaseOrders/{PurchaseOrderID}/History: like ``purchase_orders.history.list()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT PurchaseOrders/{PurchaseOrderID}/History: like ``purchase_orders.history.add_note()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPurchaseOrdersHistoryResource:
+    """The history of a purchase order: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPurchaseOrdersHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one purchase order, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/History``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the purchase order (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one purchase order (1 to 2500 characters; Xero records it
+        with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT PurchaseOrders/{PurchaseOrderID}/History``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            purchase_order_id=purchase_order_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
 class AsyncPurchaseOrdersResourceWithRawResponse:
     """Purchase_orders endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncPurchaseOrdersHistoryResourceWithRawResponse:
+        """``purchase_orders.history`` with raw answers: The history of a purchase order: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncPurchaseOrdersHistoryResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1699,6 +2185,12 @@ class AsyncPurchaseOrdersResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncPurchaseOrdersResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncPurchaseOrdersHistoryResource:
+        """The history of a purchase order: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncPurchaseOrdersHistoryResource(self._client)
 
     async def list(
         self,

@@ -11,6 +11,10 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``receipts.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.receipts``.
+
+``client.receipts.history`` (ReceiptsHistoryResource, in this module): The history of a receipt: what Xero recorded (created, edited, approved, paid, voided ...), by
+whom and when, and the notes added; Xero takes no notes on receipts (PUT answers 400), so there
+is no add_note.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 from typing import Literal
 
 from ..._runtime import (
@@ -40,19 +45,134 @@ from ..._runtime._query import (
 from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
 from .._codecs.requests.receipts_request import encode_request_receipt, encode_request_receipts
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.receipts_response import decode_receipts_response
 from .._codecs.types.receipt import decode_receipt
 from ..models import (
+    HistoryRecord,
+    HistoryRecordsResponse,
     Receipt,
     ReceiptsResponse,
 )
 
 __all__ = [
+    "AsyncReceiptsHistoryResource",
+    "AsyncReceiptsHistoryResourceWithRawResponse",
     "AsyncReceiptsResource",
     "AsyncReceiptsResourceWithRawResponse",
+    "ReceiptsHistoryResource",
+    "ReceiptsHistoryResourceWithRawResponse",
     "ReceiptsResource",
     "ReceiptsResourceWithRawResponse",
 ]
+
+
+class ReceiptsHistoryResourceWithRawResponse:
+    """Receipts.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        receipt_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Receipts/{ReceiptID}/History: like ``receipts.history.list()``, with the raw answer.
+
+        Args:
+            receipt_id: Xero's identifier of the receipt.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Receipts/"
+            + encode_path_segment("receipt_id", encode_guid("receipt_id", receipt_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("receipt_id", receipt_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class ReceiptsHistoryResource:
+    """The history of a receipt: what Xero recorded (created, edited, approved, paid, voided ...),
+    by whom and when, and the notes added; Xero takes no notes on receipts (PUT answers 400), so
+    there is no add_note."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = ReceiptsHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        receipt_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one receipt, oldest first: each change Xero recorded (Changes, DateUTC,
+        User, Details) and each note.
+
+        ``GET Receipts/{ReceiptID}/History``
+
+        Args:
+            receipt_id: Xero's identifier of the receipt.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the receipt (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            receipt_id=receipt_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.history_records
 
 
 class ReceiptsResourceWithRawResponse:
@@ -60,6 +180,13 @@ class ReceiptsResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> ReceiptsHistoryResourceWithRawResponse:
+        """``receipts.history`` with raw answers: The history of a receipt: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on receipts (PUT
+        answers 400), so there is no add_note."""
+        return ReceiptsHistoryResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -427,6 +554,13 @@ class ReceiptsResource:
         self._client = client
         self.with_raw_response = ReceiptsResourceWithRawResponse(client)
 
+    @cached_property
+    def history(self) -> ReceiptsHistoryResource:
+        """The history of a receipt: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on receipts (PUT
+        answers 400), so there is no add_note."""
+        return ReceiptsHistoryResource(self._client)
+
     def list(
         self,
         *,
@@ -772,11 +906,126 @@ class ReceiptsResource:
         return require_payload(next(iter(raw.parsed.receipts), None), "Receipt")
 
 
+class AsyncReceiptsHistoryResourceWithRawResponse:
+    """Receipts.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        receipt_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Receipts/{ReceiptID}/History: like ``receipts.history.list()``, with the raw answer.
+
+        Args:
+            receipt_id: Xero's identifier of the receipt.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Receipts/"
+            + encode_path_segment("receipt_id", encode_guid("receipt_id", receipt_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("receipt_id", receipt_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncReceiptsHistoryResource:
+    """The history of a receipt: what Xero recorded (created, edited, approved, paid, voided ...),
+    by whom and when, and the notes added; Xero takes no notes on receipts (PUT answers 400), so
+    there is no add_note."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncReceiptsHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        receipt_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one receipt, oldest first: each change Xero recorded (Changes, DateUTC,
+        User, Details) and each note.
+
+        ``GET Receipts/{ReceiptID}/History``
+
+        Args:
+            receipt_id: Xero's identifier of the receipt.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the receipt (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            receipt_id=receipt_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.history_records
+
+
 class AsyncReceiptsResourceWithRawResponse:
     """Receipts endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncReceiptsHistoryResourceWithRawResponse:
+        """``receipts.history`` with raw answers: The history of a receipt: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on receipts (PUT
+        answers 400), so there is no add_note."""
+        return AsyncReceiptsHistoryResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1143,6 +1392,13 @@ class AsyncReceiptsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncReceiptsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncReceiptsHistoryResource:
+        """The history of a receipt: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on receipts (PUT
+        answers 400), so there is no add_note."""
+        return AsyncReceiptsHistoryResource(self._client)
 
     async def list(
         self,

@@ -11,6 +11,9 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``repeating_invoices.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.repeating_invoices``.
+
+``client.repeating_invoices.history`` (RepeatingInvoicesHistoryResource, in this module): The history of a repeating invoice: what Xero recorded (created, edited, approved, paid, voided
+...), by whom and when, and the notes added.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import builtins
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 
 from ..._runtime import (
     NOT_GIVEN,
@@ -37,24 +41,264 @@ from ..._runtime._query import (
 )
 from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
+from .._codecs.requests.history_records_request import encode_request_history_records
 from .._codecs.requests.repeating_invoices_request import (
     encode_request_repeating_invoice,
     encode_request_repeating_invoices,
 )
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.repeating_invoices_response import decode_repeating_invoices_response
 from .._codecs.types.repeating_invoice import decode_repeating_invoice
 from ..models import (
+    HistoryRecord,
+    HistoryRecordsResponse,
     RepeatingInvoice,
     RepeatingInvoicesResponse,
     RepeatingInvoiceStatus,
 )
 
 __all__ = [
+    "AsyncRepeatingInvoicesHistoryResource",
+    "AsyncRepeatingInvoicesHistoryResourceWithRawResponse",
     "AsyncRepeatingInvoicesResource",
     "AsyncRepeatingInvoicesResourceWithRawResponse",
+    "RepeatingInvoicesHistoryResource",
+    "RepeatingInvoicesHistoryResourceWithRawResponse",
     "RepeatingInvoicesResource",
     "RepeatingInvoicesResourceWithRawResponse",
 ]
+
+
+class RepeatingInvoicesHistoryResourceWithRawResponse:
+    """Repeating_invoices.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/History: like ``repeating_invoices.history.list()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT RepeatingInvoices/{RepeatingInvoiceID}/History: like ``repeating_invoices.history.add_note()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class RepeatingInvoicesHistoryResource:
+    """The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+    voided ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = RepeatingInvoicesHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one repeating invoice, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/History``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the repeating invoice (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one repeating invoice (1 to 2500 characters; Xero records
+        it with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT RepeatingInvoices/{RepeatingInvoiceID}/History``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            repeating_invoice_id=repeating_invoice_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
 
 
 class RepeatingInvoicesResourceWithRawResponse:
@@ -62,6 +306,12 @@ class RepeatingInvoicesResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> RepeatingInvoicesHistoryResourceWithRawResponse:
+        """``repeating_invoices.history`` with raw answers: The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return RepeatingInvoicesHistoryResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -551,6 +801,12 @@ class RepeatingInvoicesResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = RepeatingInvoicesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> RepeatingInvoicesHistoryResource:
+        """The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return RepeatingInvoicesHistoryResource(self._client)
 
     def list(
         self,
@@ -1045,11 +1301,249 @@ class RepeatingInvoicesResource:
         return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
 
 
+class AsyncRepeatingInvoicesHistoryResourceWithRawResponse:
+    """Repeating_invoices.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/History: like ``repeating_invoices.history.list()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT RepeatingInvoices/{RepeatingInvoiceID}/History: like ``repeating_invoices.history.add_note()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncRepeatingInvoicesHistoryResource:
+    """The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+    voided ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncRepeatingInvoicesHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one repeating invoice, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/History``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the repeating invoice (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one repeating invoice (1 to 2500 characters; Xero records
+        it with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT RepeatingInvoices/{RepeatingInvoiceID}/History``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            repeating_invoice_id=repeating_invoice_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
 class AsyncRepeatingInvoicesResourceWithRawResponse:
     """Repeating_invoices endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncRepeatingInvoicesHistoryResourceWithRawResponse:
+        """``repeating_invoices.history`` with raw answers: The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncRepeatingInvoicesHistoryResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1539,6 +2033,12 @@ class AsyncRepeatingInvoicesResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncRepeatingInvoicesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncRepeatingInvoicesHistoryResource:
+        """The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncRepeatingInvoicesHistoryResource(self._client)
 
     async def list(
         self,

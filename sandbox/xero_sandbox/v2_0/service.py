@@ -44,10 +44,12 @@ from xero_customer_api.v2_0 import models
 
 from .. import ledger, records, webhooks
 from ..amounts import fits_decimal, multiply, round2, total
+from ..http import Upload
 from ..records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ..store import App, Org, Store, new_guid
 from . import codec, schema, view
 from .errors import POST_DATA_INVALID, QUERY_PARSE, VALIDATION, ApiError, Problems
+from .resources import attachments
 from .where import QueryError, compile_order, compile_where
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -97,6 +99,10 @@ class Call:
     org: Org
     app: App
     provider: str
+    #: The body when the app streamed it to a file (an attachment), else None.
+    upload: Upload | None = None
+    #: ``scheme://host[:port]`` as the client reached the sandbox (for URLs in answers).
+    root_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -370,7 +376,9 @@ class Service:
         ]
 
         def build(c: records.Contact) -> models.Contact:
-            model = view.contact_model(c)
+            model = view.contact_model(
+                c, attached=attachments.has_attachments(self.store, org, c.contact_id)
+            )
             if summary:
                 model.addresses, model.phones = [], []
             return model
@@ -388,7 +396,10 @@ class Service:
         )
         if found is None:
             raise NotFound()
-        return self._shape(call, "Contacts", [codec.entity(view.contact_model(found))])
+        model = view.contact_model(
+            found, attached=attachments.has_attachments(self.store, org, found.contact_id)
+        )
+        return self._shape(call, "Contacts", [codec.entity(model)])
 
     def put_contacts(self, call: Call) -> Answer:
         """PUT Contacts: create one or a batch."""
@@ -419,7 +430,8 @@ class Service:
             try:
                 self._refuse_unfaithful(org, element, item)
                 saved = self._save_contact(org, item, create_only=create_only)
-                results.append(view.contact_model(saved))
+                attached = attachments.has_attachments(self.store, org, saved.contact_id)
+                results.append(view.contact_model(saved, attached=attached))
             except Problems as problems:
                 results.append(problems)
         return self._batch(call, "Contacts", items, results, "contact_id")
@@ -642,6 +654,7 @@ class Service:
                 unit_dp=unit_dp,
                 summary=summary,
                 credits=allocated.get(i.invoice_id),
+                attached=attachments.has_attachments(self.store, org, i.invoice_id),
             )
 
         return self._shape(call, "Invoices", self._query_list(call, invoices, build, pageable=True))
@@ -1051,7 +1064,14 @@ class Service:
             for a in self.store.accounts(call.org.org_id)
             if a.status != "DELETED" and _since(a.updated, since)
         ]
-        elements = self._query_list(call, accounts, view.account_model, pageable=False)
+        org = call.org.org_id
+
+        def build(a: records.Account) -> models.Account:
+            return view.account_model(
+                a, attached=attachments.has_attachments(self.store, org, a.account_id)
+            )
+
+        elements = self._query_list(call, accounts, build, pageable=False)
         return self._shape(call, "Accounts", elements)
 
     def _account(self, call: Call) -> records.Account:
@@ -1061,10 +1081,17 @@ class Service:
             raise NotFound()
         return found
 
+    def _account_model(self, org: int, rec: records.Account) -> models.Account:
+        return view.account_model(
+            rec, attached=attachments.has_attachments(self.store, org, rec.account_id)
+        )
+
     def get_account(self, call: Call) -> Answer:
         """GET Accounts/{AccountID}."""
         return self._shape(
-            call, "Accounts", [codec.entity(view.account_model(self._account(call)))]
+            call,
+            "Accounts",
+            [codec.entity(self._account_model(call.org.org_id, self._account(call)))],
         )
 
     def put_account(self, call: Call) -> Answer:
@@ -1146,7 +1173,7 @@ class Service:
             rec.currency_code = item.currency_code
         rec.updated = self.store.stamp()
         self.store.save_account(org, rec)
-        return self._shape(call, "Accounts", [codec.entity(view.account_model(rec))])
+        return self._shape(call, "Accounts", [codec.entity(self._account_model(org, rec))])
 
     def _used_codes(self, org: int) -> set[str]:
         return {

@@ -77,7 +77,7 @@ from ..service import (
     _since,
     modified_since,
 )
-from . import documents, history
+from . import attachments, documents, history
 
 T = TypeVar("T")
 
@@ -499,7 +499,7 @@ def credit_note_model(
             if not a.is_deleted
         ],
         branding_theme_id=rec.branding_theme_id,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, org, rec.credit_note_id),
     )
 
 
@@ -524,7 +524,7 @@ def credit_model(
             for a in _allocations(service.store, org, source=rec.credit_id)
             if not a.is_deleted
         ],
-        "has_attachments": False,
+        "has_attachments": False,  # prepayments and overpayments take no attachments [SPEC]
         "reference": rec.reference,
     }
     if rec.kind == PREPAYMENT:
@@ -1408,7 +1408,7 @@ def receipt_model(
         status=view.enum(models.ReceiptStatus, rec.status),
         receipt_number=rec.number,
         updated_date_utc=rec.updated,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, call.org.org_id, rec.receipt_id),
     )
 
 

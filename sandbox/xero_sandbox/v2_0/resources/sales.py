@@ -66,7 +66,7 @@ from ..service import (
     _since,
     modified_since,
 )
-from . import documents, history
+from . import attachments, documents, history
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -787,7 +787,7 @@ def _order_model(
         total_tax=_money(rec.total_tax),
         total=_money(rec.total),
         total_discount=_money(rec.total_discount),
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, org, rec.purchase_order_id),
         updated_date_utc=rec.updated,
     )
 
@@ -1060,7 +1060,7 @@ def _repeating_model(
         total=_money(rec.total),
         repeating_invoice_id=rec.repeating_invoice_id,
         id=rec.repeating_invoice_id,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, org, rec.repeating_invoice_id),
         approved_for_sending=rec.approved_for_sending,
         send_copy=rec.send_copy,
         mark_as_sent=rec.mark_as_sent,

@@ -196,10 +196,11 @@ def month_of_trading(client: XeroClient) -> None:
         print(f"{indent}{line.label:<32} {amount!s:>10}")
     assert cafe.contact_id is not None  # Xero always gives a saved contact its id
     aged = client.reports.aged_receivables_by_contact(contact_id=cafe.contact_id, date=last)
-    print(f"\n  {' / '.join(aged.report_titles)}")
+    print(f"\n  {aged.report_name}: {' / '.join(aged.report_titles[1:])}")
     for line in aged.to_table():
-        due = line.values.get("Due")
-        print(f"      {line.label:<32} {'' if due is None else due!s:>10}")
+        number, due = line.values.get("Number"), line.values.get("Due")
+        label = f"{line.label} {number}" if number else line.label
+        print(f"      {label:<32} {'' if due is None else due!s:>10}")
     pdf = OUTPUT / f"{invoices[2].invoice_number}.pdf"
     size = client.invoices.pdf_to(invoice_id=invoices[2].invoice_id, destination=pdf)
     print(f"\n  saved {pdf} ({size} bytes, rendered by the sandbox)")

@@ -498,7 +498,7 @@ class SandboxApp:
                 )
                 for org in orgs
             ]
-        page = console.render_documents(provider, books, api_key)
+        page = console.render_documents(provider, books)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _sandbox(self, request: Request) -> Response:

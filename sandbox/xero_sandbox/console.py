@@ -343,7 +343,9 @@ def render(provider: str, exchanges: list[Exchange], webhooks_url: str = "") -> 
             f'<p><a id="webhooks" href="{esc(webhooks_url)}"'
             ' onclick="this.search = location.search">Webhooks</a>'
             f' · <a id="attachments" href="{ATTACHMENTS_PATH}"'
-            ' onclick="this.search = location.search">Attachments</a></p>'
+            ' onclick="this.search = location.search">Attachments</a>'
+            f' · <a id="documents" href="{DOCUMENTS_PATH}"'
+            ' onclick="this.search = location.search">Documents</a></p>'
             if webhooks_url
             else ""
         )
@@ -355,6 +357,8 @@ def render(provider: str, exchanges: list[Exchange], webhooks_url: str = "") -> 
 #: The console's attachments page and its file downloads.
 ATTACHMENTS_PATH = "/console/attachments"
 ATTACHMENT_FILE_PATH = "/console/attachments/file"
+#: The console's documents page (each document with its PDF, the invoices emailed).
+DOCUMENTS_PATH = "/console/documents"
 #: A document's PDF in the console (``?tenant=&resource=&id=``, served where the sandbox
 #: renders PDFs: ``GET {R}/{id}/pdf``).
 PDF_PATH = "/console/pdf"
@@ -493,24 +497,18 @@ def render_journals(provider: str, books: list[tuple[str, list[Any]]], api_key: 
 JOURNALS_SHOWN = 50
 
 
-def render_documents(
-    provider: str, books: list[tuple[str, str, list[Any], list[Any]]], api_key: str
-) -> str:
+def render_documents(provider: str, books: list[tuple[str, str, list[Any], list[Any]]]) -> str:
     """The console's documents page: for each organisation (name, tenant id, documents,
     emails sent), its invoices, bills, credit notes, quotes and purchase orders, each with a
-    link to its PDF, and the invoices it emailed (``v2_0.resources.documents``)."""
+    link to its PDF, and the invoices it emailed (``v2_0.resources.documents``). Links carry
+    the partner key from the page's address when clicked: it never appears in the page."""
     esc = html.escape
     parts = []
     for org_name, tenant_id, documents, emails in books:
         rows = []
         for doc in documents:
-            link = "/console/pdf?" + urlencode(
-                {
-                    "apiKey": api_key,
-                    "tenant": tenant_id,
-                    "resource": doc.resource,
-                    "id": doc.document_id,
-                }
+            carried = urlencode(
+                {"tenant": tenant_id, "resource": doc.resource, "id": doc.document_id}
             )
             rows.append(
                 '<tr class="document">'
@@ -518,7 +516,7 @@ def render_documents(
                 f"<td>{esc(doc.date.isoformat())}</td><td>{esc(doc.contact)}</td>"
                 f"<td>{esc(doc.status)}</td>"
                 f'<td class="amount">{doc.total:,.2f}</td>'
-                f'<td><a class="pdf" href="{esc(link)}">PDF</a></td></tr>'
+                f'<td><a class="pdf" href="{PDF_PATH}" onclick="{_carry_key(carried)}">PDF</a></td></tr>'
             )
         sent = [
             '<tr class="email">'
@@ -537,7 +535,7 @@ def render_documents(
             "<th>Invoice</th><th>Contact</th><th>To</th><th>App</th></tr></thead>"
             f"<tbody>{''.join(sent) or none.format(5, 'No invoice emailed yet.')}</tbody></table>"
         )
-    back = f'<a href="/console?apiKey={esc(api_key)}">Requests</a>'
+    back = '<a id="requests" href="/console" onclick="this.search = location.search">Requests</a>'
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Documents - {esc(provider)}</title><style>{_css()}</style></head><body>"

@@ -869,7 +869,13 @@ async def test_the_console_lists_documents_pdfs_and_emails(
         [c.text_content() for c in r.xpath("./td")] for r in doc.xpath("//tr[@class='email']")
     ]
     assert email[1:4] == [invoice.findtext("InvoiceNumber"), "Tui <Bakery>", "a@tui.example"]
-    links = doc.xpath("//a[@class='pdf']/@href")
+    assert keys["apiKey"] not in page.text  # links take the key from the page's address
+    # each link's onclick appends the page's query (the key) to what it carries
+    carried = [
+        c.split("location.search + '&", 1)[1].rstrip("'")
+        for c in doc.xpath("//a[@class='pdf']/@onclick")
+    ]
+    links = [f"/console/pdf?apiKey={keys['apiKey']}&{c}" for c in carried]
     assert len(links) == 2
     for link, number in zip(
         links, (invoice.findtext("InvoiceNumber"), note.findtext("CreditNoteNumber")), strict=True

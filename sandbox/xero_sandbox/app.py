@@ -459,7 +459,7 @@ class SandboxApp:
                 (org.name, ledger.journals(self.store, org.org_id)[::-1][: console.JOURNALS_SHOWN])
                 for org in self.store.orgs_of_partner(api_key)
             ]
-        page = console.render_journals(provider, books, api_key)
+        page = console.render_journals(provider, books)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _documents(self, request: Request) -> Response:

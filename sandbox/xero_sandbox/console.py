@@ -345,7 +345,9 @@ def render(provider: str, exchanges: list[Exchange], webhooks_url: str = "") -> 
             f' · <a id="attachments" href="{ATTACHMENTS_PATH}"'
             ' onclick="this.search = location.search">Attachments</a>'
             f' · <a id="documents" href="{DOCUMENTS_PATH}"'
-            ' onclick="this.search = location.search">Documents</a></p>'
+            ' onclick="this.search = location.search">Documents</a>'
+            ' · <a id="journals" href="/console/journals"'
+            ' onclick="this.search = location.search">Journals</a></p>'
             if webhooks_url
             else ""
         )
@@ -452,7 +454,7 @@ def render_attachments(provider: str, books: list[tuple[str, str, list[AttachedD
     )
 
 
-def render_journals(provider: str, books: list[tuple[str, list[Any]]], api_key: str) -> str:
+def render_journals(provider: str, books: list[tuple[str, list[Any]]]) -> str:
     """The console's journals page: each organisation's newest journals of the ledger
     (:mod:`xero_sandbox.ledger`), their lines as debits and credits."""
     esc = html.escape
@@ -483,7 +485,7 @@ def render_journals(provider: str, books: list[tuple[str, list[Any]]], api_key: 
             f"<th>Reference</th><th>Lines</th></tr></thead><tbody>{''.join(rows) or empty}"
             "</tbody></table>"
         )
-    back = f'<a href="/console?apiKey={esc(api_key)}">Requests</a>'
+    back = '<a id="requests" href="/console" onclick="this.search = location.search">Requests</a>'
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Journals - {esc(provider)}</title><style>{_css()}</style></head><body>"

@@ -4,6 +4,7 @@ rows, raise the same error and count the same schema drift, in the same order.""
 
 from __future__ import annotations
 
+import copy as copy_module
 from typing import Any
 
 import pytest
@@ -127,6 +128,31 @@ def test_fast_cell_decoding_is_the_generated_one(cells: list[Any], strict: bool)
     assert _outcome(FAST, el, strict) == _outcome(REFERENCE, el, strict)
 
 
+@st.composite
+def uniform_cells(draw: Any) -> list[etree._Element]:
+    """Cells of one shape (as in a row of Xero's), each with texts of its own, sometimes one
+    cell shaped otherwise."""
+    first = draw(cell())
+    cells = [first]
+    for _ in range(draw(st.integers(1, 4))):
+        copy = copy_module.deepcopy(first)
+        for element in copy.iter():
+            if isinstance(element.tag, str) and not len(element):
+                element.text = draw(TEXTS)
+        cells.append(copy)
+    if draw(st.integers(0, 4)) == 0:
+        cells.insert(draw(st.integers(0, len(cells))), draw(cell()))
+    return cells
+
+
+@settings(max_examples=400, deadline=None)
+@given(uniform_cells(), st.booleans())
+def test_uniform_rows_decode_as_the_generated_ones(cells: list[Any], strict: bool) -> None:
+    el = etree.Element("Row")
+    etree.SubElement(el, "Cells").extend(cells)
+    assert _outcome(FAST, el, strict) == _outcome(REFERENCE, el, strict)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(row(), max_size=4))
 def test_a_whole_report_decodes_as_through_the_generated_row_decoder(rows: list[Any]) -> None:
@@ -190,3 +216,30 @@ def test_unknown_row_type_and_elements_are_drift_or_errors(strict: bool) -> None
             ("unknown enum value", "RowType 'Chart' (kept as text)"),
             ("unknown element", "<Colour> in <ReportCell> (skipped)"),
         ]
+
+
+ATTRIBUTE = "<Attribute><Value>g</Value><Id>account</Id></Attribute>"
+
+
+@pytest.mark.parametrize(
+    "cell_xml",
+    [
+        "<Cell><Value>1</Value><Value>2</Value></Cell>",
+        "<Cell><Attributes/><Attributes/></Cell>",
+        "<Cell><Value>1</Value><Attributes><Attribute><Id>a</Id><Id>b</Id></Attribute>"
+        "</Attributes></Cell>",
+        "<Cell><Value>1</Value><Attributes><Attribute><Value>a</Value><Value>b</Value>"
+        "</Attribute></Attributes></Cell>",
+        f"<Cell><Value>1<b>2</b></Value><Attributes>{ATTRIBUTE}</Attributes></Cell>",
+        f"<Cell><Value>1</Value><Attributes>{ATTRIBUTE}<Note/></Attributes></Cell>",
+        f"<Cell><Value>1</Value><Attributes>{ATTRIBUTE}<!-- c --></Attributes></Cell>",
+        f"<Cell><Attributes>{ATTRIBUTE}{ATTRIBUTE}</Attributes><Value/></Cell>",
+        "<Cell><Value>1</Value><Attributes><Attribute><Id>x<!-- c -->y</Id></Attribute>"
+        "</Attributes></Cell>",
+    ],
+)
+@pytest.mark.parametrize("strict", [False, True])
+def test_rows_of_odd_cells_all_alike(cell_xml: str, strict: bool) -> None:
+    """Every cell of the row shaped alike (the specialised path's case), each shape odd."""
+    el = etree.fromstring(f"<Row><Cells>{cell_xml * 3}</Cells></Row>")
+    assert _outcome(FAST, el, strict) == _outcome(REFERENCE, el, strict)

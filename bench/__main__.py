@@ -321,6 +321,56 @@ def fig_reports(run: Run) -> None:
     )
 
 
+def _instructions(what: str, runs: int = 5) -> float:
+    """Instructions of one run of ``bench.reports_child WHAT`` (callgrind; see that module)."""
+    counts = []
+    for n in (0, runs):
+        done = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/dev/null",
+                sys.executable,
+                "-m",
+                "bench.reports_child",
+                what,
+                str(n),
+            ],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        collected = [line for line in done.stderr.splitlines() if "Collected :" in line]
+        counts.append(int(collected[-1].rsplit(":", 1)[1].replace(",", "").strip()))
+    return (counts[1] - counts[0]) / runs
+
+
+def fig_reports_instructions(run: Run) -> None:
+    """The reports figure in instructions (valgrind's callgrind): repeatable whatever the load."""
+    if shutil.which("valgrind") is None:  # a system tool, not a Python package: noted, not fatal
+        run.notes.append(
+            "The reports figure in instructions was left out: valgrind is not installed "
+            "(`apt-get install valgrind`)."
+        )
+        return
+    lxml_ir, sdk_ir, decode_ir = (_instructions(w) for w in ("lxml", "sdk", "decode"))
+    run.rows.append(
+        row(
+            "decode a 100-period Profit and Loss, in instructions (callgrind): SDK (parse + decode) / lxml parse only",
+            sdk_ir / lxml_ir,
+            "(< 2x in time)",
+            None,
+            note=(
+                f"SDK {sdk_ir / 1e6:.1f} M, lxml parse {lxml_ir / 1e6:.1f} M instructions a run; "
+                f"decode alone {decode_ir / 1e6:.1f} M = {decode_ir / lxml_ir:.2f}x the parse; "
+                "instructions leave out what memory and caches cost, which the time figure "
+                "above has"
+            ),
+        )
+    )
+
+
 def fig_v2_official(run: Run) -> None:
     """xero-python's ApiClient.deserialize of the same invoices as JSON / the SDK decoding XML."""
     if not official.available():
@@ -750,6 +800,7 @@ FIGURES: dict[str, Callable[[Run], None]] = {
     "v1-codec": fig_v1_codec,
     "v2-decode": fig_v2_decode,
     "reports": fig_reports,
+    "reports-instructions": fig_reports_instructions,
     "v2-official": fig_v2_official,
     "v1-list": fig_v1_list,
     "v1-small": fig_v1_small,

@@ -27,7 +27,9 @@ TEXTS = st.one_of(
 )
 ROW_TYPES = st.one_of(st.sampled_from(["Header", "Section", "Row", "SummaryRow"]), TEXTS)
 # What Xero sends, what it might send one day, and what only a broken answer holds.
-ODD = st.sampled_from(["Foo", "{urn:x}Value", "Cell", "Row", "Id", "Title", "comment", "pi"])
+ODD = st.sampled_from(
+    ["Foo", "{urn:x}Value", "Cell", "Row", "Id", "Title", "comment", "pi", "entity"]
+)
 
 
 def _leaf(parent: etree._Element, tag: str, text: str | None) -> None:
@@ -35,6 +37,8 @@ def _leaf(parent: etree._Element, tag: str, text: str | None) -> None:
         parent.append(etree.Comment("c"))
     elif tag == "pi":
         parent.append(etree.ProcessingInstruction("p", "q"))
+    elif tag == "entity":  # only a tree built by hand (or parsed with a DOCTYPE) has one
+        parent.append(etree.Entity("ent"))
     else:
         etree.SubElement(parent, tag).text = text
 

@@ -2,14 +2,18 @@
 
 Run with ``make demo`` (or ``.venv/bin/python examples/demo.py``). API 2.0 first: connect
 with client credentials (the demo app's custom connection), create a contact and an invoice
-with tracking, page through the invoices, show the rate-limit headroom; then API 1.0 beside
-it reads the same records in its own names.
+with tracking, page through the invoices, show the rate-limit headroom; then a month of
+trading in the sandbox's books (invoices, a payment, a credit note allocated, a receipt
+attached to a bill, a note), with the Profit and Loss and the aged receivables it gives and
+one invoice's PDF saved under ``build/demo/``; then API 1.0 beside it reads the same records
+in its own names.
 """
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 from xero_customer_api import XeroClient, field
@@ -50,6 +54,156 @@ def build_invoice(contact: models.Contact, reference: str) -> models.Invoice:
             ),
         ],
     )
+
+
+#: Where the demo saves what it downloads (the invoice's PDF, the receipt it attached).
+OUTPUT = Path("build") / "demo"
+
+
+def sale(
+    contact: models.Contact, day: datetime.date, lines: list[tuple[str, int, str]]
+) -> models.Invoice:
+    """An approved sales invoice of ``lines`` (description, quantity, unit price; GST on top)."""
+    return models.Invoice(
+        type=models.InvoiceType.ACCREC,
+        contact=models.Contact(contact_id=contact.contact_id),
+        date=day,
+        due_date=day + datetime.timedelta(days=20),
+        line_amount_types=models.LineAmountTypes.EXCLUSIVE,
+        status=models.InvoiceStatus.AUTHORISED,
+        line_items=[
+            models.LineItem(
+                description=description,
+                quantity=Decimal(quantity),
+                unit_amount=Decimal(price),
+                account_code="200",
+                tax_type="OUTPUT2",
+            )
+            for description, quantity, price in lines
+        ],
+    )
+
+
+def month_of_trading(client: XeroClient) -> None:
+    """Last month in a small roastery's books, then the reports Xero computes from them."""
+    last = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)
+    first = last.replace(day=1)
+
+    def day(n: int) -> datetime.date:
+        return first + datetime.timedelta(days=n - 1)
+
+    print(f"\nA month of trading ({first:%B %Y}) in the sandbox's books")
+    cafe = client.contacts.create(
+        models.Contact(name="Harbour Street Cafe", email_address="accounts@harbourcafe.example")
+    )
+    grower = client.contacts.create(models.Contact(name="Kaituna Coffee Growers"))
+    sales = client.invoices.create_many(
+        [
+            sale(cafe, day(2), [("House blend, 1 kg bags", 12, "38.00")]),
+            sale(cafe, day(9), [("Single origin, 1 kg bags", 6, "52.00")]),
+            sale(
+                cafe,
+                day(16),
+                [("House blend, 1 kg bags", 10, "38.00"), ("Grinder service", 1, "95.00")],
+            ),
+        ]
+    )
+    invoices = [item.item for item in sales.succeeded]
+    for invoice in invoices:
+        print(f"  invoice     {invoice.invoice_number} {invoice.date} total {invoice.total}")
+    paid = invoices[0]
+    client.payments.create(
+        models.Payment(
+            invoice=models.Invoice(invoice_id=paid.invoice_id),
+            account=models.Account(code="090"),
+            date=day(20),
+            amount=paid.amount_due,
+        )
+    )
+    print(f"  payment     {paid.amount_due} for {paid.invoice_number} into the bank account 090")
+    credit = client.credit_notes.create(
+        models.CreditNote(
+            type=models.CreditNoteType.ACCRECCREDIT,
+            contact=models.Contact(contact_id=cafe.contact_id),
+            date=day(21),
+            line_amount_types=models.LineAmountTypes.EXCLUSIVE,
+            status=models.CreditNoteStatus.AUTHORISED,
+            line_items=[
+                models.LineItem(
+                    description="Two bags returned damaged",
+                    quantity=Decimal(2),
+                    unit_amount=Decimal("52.00"),
+                    account_code="200",
+                    tax_type="OUTPUT2",
+                )
+            ],
+        )
+    )
+    returned = invoices[1]
+    client.credit_notes.allocations.create(
+        credit_note_id=credit.credit_note_id,
+        allocations=[
+            models.Allocation(
+                invoice=models.AllocationInvoice(invoice_id=returned.invoice_id),
+                applied_amount=credit.total,
+                date=day(21),
+            )
+        ],
+    )
+    after = client.invoices.get(invoice_id=returned.invoice_id)
+    print(
+        f"  credit note {credit.credit_note_number} ({credit.total}) allocated to"
+        f" {returned.invoice_number}: {after.amount_due} still due"
+    )
+    bill = client.invoices.create(
+        models.Invoice(
+            type=models.InvoiceType.ACCPAY,
+            contact=models.Contact(contact_id=grower.contact_id),
+            date=day(5),
+            due_date=day(25),
+            invoice_number="KCG-2231",
+            line_amount_types=models.LineAmountTypes.EXCLUSIVE,
+            status=models.InvoiceStatus.AUTHORISED,
+            line_items=[
+                models.LineItem(
+                    description="Green beans, 60 kg sack",
+                    quantity=Decimal(3),
+                    unit_amount=Decimal("310.00"),
+                    account_code="310",
+                    tax_type="INPUT2",
+                )
+            ],
+        )
+    )
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    receipt = OUTPUT / "kaituna-receipt.txt"
+    receipt.write_text(f"Kaituna Coffee Growers\nInvoice KCG-2231, {day(5)}\n3 x green beans\n")
+    attached = client.invoices.attachments.upload(
+        invoice_id=bill.invoice_id, file_name=receipt.name, content=receipt
+    )
+    print(
+        f"  bill        KCG-2231 total {bill.total}, receipt attached ({attached.content_length} bytes)"
+    )
+    client.invoices.history.add_note(
+        invoice_id=returned.invoice_id, details="Two bags arrived damaged; credited in full."
+    )
+
+    pnl = client.reports.profit_and_loss(from_date=first, to_date=last)
+    print(f"\n  {' / '.join(pnl.report_titles)}")
+    for line in pnl.to_table():
+        amount = next((v for v in list(line.values.values())[1:] if v is not None), "")
+        indent = "    " if line.is_summary else "      "
+        print(f"{indent}{line.label:<32} {amount!s:>10}")
+    assert cafe.contact_id is not None  # Xero always gives a saved contact its id
+    aged = client.reports.aged_receivables_by_contact(contact_id=cafe.contact_id, date=last)
+    print(f"\n  {aged.report_name}: {' / '.join(aged.report_titles[1:])}")
+    for line in aged.to_table():
+        number, due = line.values.get("Number"), line.values.get("Due")
+        label = f"{line.label} {number}" if number else line.label
+        print(f"      {label:<32} {'' if due is None else due!s:>10}")
+    pdf = OUTPUT / f"{invoices[2].invoice_number}.pdf"
+    size = client.invoices.pdf_to(invoice_id=invoices[2].invoice_id, destination=pdf)
+    print(f"\n  saved {pdf} ({size} bytes, rendered by the sandbox)")
 
 
 def main() -> None:
@@ -103,6 +257,7 @@ def main() -> None:
             f"  rate-limit headroom: {limit.minute_remaining} this minute,"
             f" {limit.day_remaining} today, {limit.app_minute_remaining} for the app"
         )
+        month_of_trading(client)
 
         print("\nAPI 1.0 beside it (partner key + customer key), the same records")
         old = XeroClientV1(

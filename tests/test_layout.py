@@ -172,7 +172,11 @@ def test_one_model_serves_every_renderer() -> None:
     classes = render_models(
         schema_dir,
         "xero_customer_api.v2_0.models",
-        {Path(e["response"]["schema"]).name for e in manifest["endpoints"] if "response" in e},
+        {
+            Path(e["response"]["schema"]).name
+            for e in manifest["endpoints"]
+            if "schema" in e.get("response", {})
+        },
         write_schemas=api.get("write_schemas"),
         attribute_names=api.get("attribute_names"),
         per_type=api.get("model_modules") == "per-type",

@@ -231,9 +231,13 @@ def _spec_params(
 
 
 def _our_params(endpoint: Mapping[str, Any]) -> set[str]:
-    return {str(q["wire"]) for q in endpoint.get("query", [])} | {
+    ours = {str(q["wire"]) for q in endpoint.get("query", [])} | {
         str(h["wire"]) for h in endpoint.get("headers", [])
     }
+    response = endpoint.get("response", {})
+    if isinstance(response, dict) and response.get("content_type_header"):
+        ours.add(str(response["content_type_header"]))  # a file's download names its type
+    return ours
 
 
 def _parse_xsd(path: Path) -> etree._ElementTree:

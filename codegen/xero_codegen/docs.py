@@ -48,6 +48,7 @@ GUIDES = (
     ("Raw responses", "guide/raw-responses.md"),
     ("The async client", "guide/async.md"),
     ("Reports", "guide/reports.md"),
+    ("Attachments, PDFs, history and allocations", "guide/documents.md"),
     ("Errors, retries and logging", "guide/errors-and-retries.md"),
     ("The local sandbox", "guide/sandbox.md"),
     ("The sandbox's books", "guide/sandbox-books.md"),
@@ -95,6 +96,12 @@ class Examples:
 
     python: str | None
     cli: str | None
+    upload: str | None = None  # an upload's content argument (request.binary)
+    # the command line's shape (issue 18): positional parameters, the parent's command that
+    # runs a sub-resource's endpoint, and whether the answer is a file (written with -o)
+    cli_arguments: tuple[str, ...] = ()
+    cli_command: str | None = None
+    binary_out: bool = False
 
 
 def _examples(schema_dir: Path) -> dict[str, Examples]:
@@ -104,9 +111,17 @@ def _examples(schema_dir: Path) -> dict[str, Examples]:
         python, cli = raw.get("example"), raw.get("cli_example")
         sub = raw.get("sub_resource")
         key = ".".join(str(p) for p in (raw.get("resource"), sub, raw.get("name")) if p)
+        request = raw.get("request")
         found[key] = Examples(
             python.strip() if isinstance(python, str) and python.strip() else None,
             cli.strip() if isinstance(cli, str) and cli.strip() else None,
+            # files in and out (issue 18): the content's argument of an upload
+            upload=str(request.get("param"))
+            if isinstance(request, dict) and request.get("binary")
+            else None,
+            cli_arguments=tuple(str(a) for a in raw.get("cli_arguments", ())),
+            cli_command=str(raw["cli_command"]) if raw.get("cli_command") else None,
+            binary_out="binary" in raw.get("response", {}),
         )
     return found
 
@@ -214,7 +229,8 @@ def _index_page(c: Contract) -> str:
 
 
 def _param_rows(ep: Endpoint) -> list[str]:
-    if not ep.params:
+    arguments = ep.request.arguments if ep.request is not None else ()
+    if not ep.params and not arguments:
         return []
     rows = ["| argument | sent as | type | doc |", "|---|---|---|---|"]
     for p in ep.params:
@@ -224,6 +240,9 @@ def _param_rows(ep: Endpoint) -> list[str]:
         where = {"query": "query", "header": "header", "path": "path"}[p.location]
         required = " (required)" if p.required else ""
         rows.append(f"| `{p.name}`{required} | {where} `{p.wire}` | {_md(type_)} | {_md(p.doc)} |")
+    for name, element in arguments:  # issue 18: body text given as an argument
+        required = "" if name in ep.one_of else " (required)"
+        rows.append(f"| `{name}`{required} | body `{element}` | string | Sent in the body. |")
     return [*rows, ""]
 
 
@@ -261,14 +280,36 @@ def _resource_page(c: Contract, resource: str, examples: dict[str, Examples]) ->
                 if ep.request.batch
                 else f"[{ep.request.model}](models.md#{ep.request.model.lower()})"
             )
-            lines += [f"Body (`{ep.request.param}`): {shape}. {_md(ep.request.doc)}", ""]
+            given = (
+                f"`{ep.request.param}`"
+                if ep.request.param
+                else "built from the method's arguments"  # a note's details, a tax rate's name
+            )
+            lines += [f"Body ({given}): {shape}. {_md(ep.request.doc)}", ""]
+        manifest_entry = examples.get(ep.id)
+        if manifest_entry is not None and manifest_entry.upload:  # a file as the body (issue 18)
+            lines += [
+                f"Body (`{manifest_entry.upload}`): the file, as bytes, a binary file object or a"
+                " `pathlib.Path`, streamed with its length (never read whole); `content_type=`"
+                " names its media type (by default guessed from the file name). Refused before"
+                " sending: a file over the client's `max_attachment_bytes` (10 MiB by default),"
+                " a bad file name, text instead of bytes, an 11th file on the document.",
+                "",
+            ]
         result = f"[{ep.response_model}](models.md#{ep.response_model.lower()})"
         returns = {
             "one": result,
             "list": f"a list of {result}",
             "batch": f"a BatchResult of {result}",
             "none": "None (Xero answers 204 No Content)",
+            "bytes": (
+                f"the file as `bytes`; `client.{resource}.{ep.name}_to(..., destination=...)`"
+                " streams it to a path (written through a temporary file, renamed once"
+                " complete) or a binary file object and returns the number of bytes written"
+            ),
         }
+        if ep.field:  # issue 18: response.field
+            returns["one"] = f"the `{ep.field}` (str) of the {result} Xero answers"
         lines += [f"Returns {returns.get(ep.returns, result)}.", ""]
         if ep.stream:
             lines += [
@@ -322,7 +363,7 @@ def _models_page(c: Contract) -> str:
     return "\n".join(lines)
 
 
-def _cli_page(c: Contract) -> str:
+def _cli_page(c: Contract, examples: dict[str, Examples] | None = None) -> str:
     lines = [HEADER, f"# Command line: {c.title}", ""]
     lines += [
         "`xero --help` lists the groups, `xero GROUP COMMAND --help` a command's options. Every",
@@ -335,20 +376,50 @@ def _cli_page(c: Contract) -> str:
     for resource in sorted({e.resource for e in c.endpoints.values()}):
         lines += [f"## xero {_cli(resource)}", ""]
         for ep in (e for e in c.endpoints.values() if e.resource == resource):
+            shape = (examples or {}).get(ep.id) or Examples(None, None)
+            words = f"{_cli(resource)} {_cli(shape.cli_command or ep.name)}"
+            if shape.cli_command:  # a sub-resource's endpoint run from the parent's group
+                words = f"{_cli(resource)} {_cli(shape.cli_command)}"
+            positional = [a for a in shape.cli_arguments if a != shape.upload]
+            named = [p for p in ep.params if p.name not in positional]
+            if shape.upload:  # the file's name is FILE's own unless --name gives another
+                named = [p for p in named if p.name != "file_name"]
+            heads = [f"[{a.upper()}]" if a in ep.one_of else a.upper() for a in positional] + (
+                ["FILE"] if shape.upload else []
+            )
             options = " ".join(
-                f"[--{_cli(p.name)}]" if not p.required else f"--{_cli(p.name)} VALUE"
-                for p in ep.params
+                [*heads]
+                + [
+                    f"[--{_cli(p.name)}]" if not p.required else f"--{_cli(p.name)} VALUE"
+                    for p in named
+                ]
+                + (["[--name NAME]", "[--content-type TYPE]"] if shape.upload else [])
+                + (["-o FILE"] if shape.binary_out else [])
             )
             body = " [--file FILE]" if ep.request else ""
             lines += [
-                f"### xero {_cli(resource)} {_cli(ep.name)}",
+                f"### xero {words}",
                 "",
-                f"`xero {_cli(resource)} {_cli(ep.name)} {options}{body}`".replace("  ", " "),
+                f"`xero {words} {options}{body}`".replace("  ", " "),
                 "",
                 _md(ep.doc),
                 "",
             ]
-            for p in ep.params:
+            for a in positional:
+                param = ep.param(a)
+                if param is not None:
+                    lines.append(f"- `{a.upper()}`: {_md(param.doc)}")
+            if shape.upload:
+                lines.append(
+                    "- `FILE`: the file to send, read in chunks (`-` for standard input, with"
+                    " `--name`); progress on standard error for large files."
+                )
+            if shape.binary_out:
+                lines.append(
+                    "- `-o FILE`: where the file is written (through a temporary file renamed"
+                    " once complete); `-` for standard output (not a terminal)."
+                )
+            for p in named:
                 lines.append(f"- `--{_cli(p.name)}`: {_md(p.doc)}")
             lines.append(f"- HTTP: `{ep.method} {ep.path}`")
             lines.append("")
@@ -488,7 +559,7 @@ def build_docs(root: Path) -> dict[str, str]:
         for resource in sorted({e.resource for e in c.endpoints.values()}):
             files[f"{base}/{resource}.md"] = _resource_page(c, resource, examples)
         files[f"{base}/models.md"] = _models_page(c)
-        files[f"{base}/cli.md"] = _cli_page(c)
+        files[f"{base}/cli.md"] = _cli_page(c, examples)
         files[f"{base}/api.md"] = _api_page(c)
     ordered = sorted((c for _, c in versions), key=_version_key)
     upgrades = list(itertools.pairwise(ordered))

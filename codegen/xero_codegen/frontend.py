@@ -28,12 +28,15 @@ from xsdata.models.enums import DataType
 
 from .ir import (
     _SLOT,
+    BINARY_RETURNS,
     HEADER_TYPES,
     METHODS,
     PATH_TYPES,
     QUERY_TYPES,
     RETURNS,
     ApiVersion,
+    BinaryRequest,
+    BinaryResponse,
     BodyField,
     CheckValue,
     Endpoint,
@@ -649,6 +652,21 @@ def _paging(
     return paging, None
 
 
+def _response_field(
+    response: ResponseSpec, name: object, returns: str, models: dict[str, Model]
+) -> tuple[ResponseSpec, str | None]:
+    """issue 18 (xmlsub): the manifest's ``response.field``: a text field of the one payload
+    item that the method returns (``online_invoice_url``); and what is wrong with it."""
+    item = models.get(response.payload_type)
+    found = next((f for f in item.fields if f.attr == name), None) if item else None
+    if returns != "one" or found is None or found.is_list or found.kind != "str":
+        return response, (
+            f'response.field {name!r} needs returns = "one" and names a text field of'
+            f" {response.payload_type}"
+        )
+    return replace(response, field=found.attr, field_tag=found.path), None
+
+
 def _params(
     raw: list[dict[str, Any]], types: tuple[str, ...], where: str, problems: list[str]
 ) -> list[QueryParam]:
@@ -780,7 +798,10 @@ def load_api(
                 problems.append(f"{where}: path slot {slot} has alternatives but no one_of of them")
 
         request: RequestBody | None = None
-        if "request" in raw:
+        upload: BinaryRequest | None = None
+        if isinstance(raw.get("request"), dict) and "binary" in raw["request"]:
+            upload = _binary_request(raw["request"], method, path, path_params, where, problems)
+        elif "request" in raw:
             spec = raw["request"]
             xsd = schema_dir / spec["schema"]
             if not xsd.is_file():
@@ -861,11 +882,15 @@ def load_api(
         returns = raw.get("returns", "list")
         response: ResponseSpec | None = None
         response_cls: Class | None = None
+        binary: BinaryResponse | None = None
         if returns == "none":
             if "response" in raw or raw.get("stream", False):
                 problems.append(
                     f'{where}: returns = "none" (204 No Content) takes no response and no stream'
                 )
+        elif isinstance(raw.get("response"), dict) and "binary" in raw["response"]:
+            binary = _binary_response(raw, method, path_params, where, problems)
+            returns = BINARY_RETURNS
         else:
             rspec = raw.get("response", {})
             xsd = schema_dir / rspec.get("schema", "")
@@ -892,10 +917,18 @@ def load_api(
                 problems.append(
                     f"{where}: returns {returns!r} needs a list payload and one of {RETURNS}"
                 )
+            if "field" in rspec:
+                response, trouble = _response_field(
+                    response, rspec["field"], returns, models_by_name
+                )
+                if trouble:
+                    problems.append(f"{where}: {trouble}")
         cli_arguments = tuple(str(a) for a in raw.get("cli_arguments", ()))
         positional = [pp.name for pp in path_params] + arguments
+        positional += [upload.param] if upload is not None else []
         for name_ in cli_arguments:
-            if name_ not in positional or name_ in one_of:
+            # a file's name may be given by position where its id is the alternative
+            if name_ not in positional or (name_ in one_of and binary is None):
                 problems.append(
                     f"{where}: cli_arguments names {name_!r}, which is not a path parameter or"
                     " body argument of the endpoint (or is one of a one_of)"
@@ -941,8 +974,12 @@ def load_api(
                 sub_resource=sub,
                 cli_arguments=cli_arguments,
                 cli_command=cli_command,
+                binary=binary,
+                upload=upload,
             )
         )
+        if upload is not None:
+            _check_upload_response(upload, response, returns, models_by_name, where, problems)
 
     for resource, name, target, where in refetches:
         again = _refetch(by_resource[resource], name, target)
@@ -1012,3 +1049,106 @@ def load_api(
         enums=built.enums,
         requests=built.requests,
     )
+
+
+# ------------------------------------------------------------------------------ binary
+# Files in and out (issue 18): `response = { binary = "<media type>" }` and
+# `request = { binary = true, param = "content" }`; see the key docs in manifest.toml.
+
+
+def _binary_response(
+    raw: dict[str, Any],
+    method: str,
+    path_params: list[PathParam],
+    where: str,
+    problems: list[str],
+) -> BinaryResponse | None:
+    spec = raw["response"]
+    accept = spec.get("binary")
+    header = spec.get("content_type_header")
+    file_name = spec.get("file_name")
+    trouble: list[str] = []
+    if not isinstance(accept, str) or "/" not in accept or accept != accept.strip():
+        trouble.append("response.binary must be a media type such as application/pdf or */*")
+    if (
+        method != "GET"
+        or raw.get("stream", False)
+        or raw.get("returns", BINARY_RETURNS) != BINARY_RETURNS
+    ):
+        trouble.append("a binary response needs a GET, without stream or returns")
+    if set(spec) - {"binary", "content_type_header", "file_name"}:
+        trouble.append(
+            f"response keys {sorted(set(spec) - {'binary', 'content_type_header', 'file_name'})} are not for a binary response"
+        )
+    if header is not None and (not isinstance(header, str) or not header.isidentifier()):
+        trouble.append("response.content_type_header must name a header (contentType)")
+    if file_name is not None and file_name not in {p.name for p in path_params}:
+        trouble.append(f"response.file_name {file_name!r} is not a path parameter")
+    if header is not None and file_name is None:
+        trouble.append("response.content_type_header needs response.file_name (to guess the type)")
+    problems.extend(f"{where}: {t}" for t in trouble)
+    if trouble:
+        return None
+    return BinaryResponse(accept=accept, content_type_header=header, file_name=file_name)
+
+
+def _binary_request(
+    spec: dict[str, Any],
+    method: str,
+    path: str,
+    path_params: list[PathParam],
+    where: str,
+    problems: list[str],
+) -> BinaryRequest | None:
+    param = spec.get("param")
+    file_name = spec.get("file_name", "file_name")
+    max_files = spec.get("max_files")
+    trouble: list[str] = []
+    if spec.get("binary") is not True:
+        trouble.append("request.binary must be true")
+    if method not in ("PUT", "POST"):
+        trouble.append("a binary request needs a PUT or POST")
+    if not isinstance(param, str) or not param.isidentifier() or keyword.iskeyword(param):
+        trouble.append("request.param must name the content's keyword argument (content)")
+    last = path.rsplit("/", 1)[-1]
+    slot = next((p.slot for p in path_params if p.name == file_name), None)
+    if slot is None or last != "{" + slot + "}":
+        trouble.append(
+            f"request.file_name {file_name!r} must be the path parameter of the last segment"
+        )
+    if max_files is not None and (
+        isinstance(max_files, bool) or not isinstance(max_files, int) or max_files < 1
+    ):
+        trouble.append("request.max_files must be a whole number >= 1")
+    if set(spec) - {"binary", "param", "file_name", "max_files"}:
+        trouble.append(
+            f"request keys {sorted(set(spec) - {'binary', 'param', 'file_name', 'max_files'})} are not for a binary request"
+        )
+    problems.extend(f"{where}: {t}" for t in trouble)
+    if trouble:
+        return None
+    return BinaryRequest(
+        param=str(param),
+        file_name=str(file_name),
+        max_files=max_files,
+        folder=path.rsplit("/", 1)[0],
+    )
+
+
+def _check_upload_response(
+    upload: BinaryRequest,
+    response: ResponseSpec | None,
+    returns: str,
+    models_by_name: dict[str, Model],
+    where: str,
+    problems: list[str],
+) -> None:
+    """An upload answers the record saved; counting files reads their names from the list."""
+    if response is None or returns != "one":
+        problems.append(f'{where}: a binary request answers one record (returns = "one")')
+        return
+    fields = models_by_name.get(response.payload_type)
+    if upload.max_files is not None and (
+        fields is None or "file_name" not in {f.attr for f in fields.fields}
+    ):
+        problems.append(f"{where}: request.max_files needs a payload with a file_name field")

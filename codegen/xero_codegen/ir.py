@@ -30,6 +30,7 @@ PATH_TYPES = ("guid", "string", "int")
 HEADER_TYPES = ("datetime",)
 METHODS = ("GET", "PUT", "POST", "DELETE")
 RETURNS = ("list", "one", "batch", "none")
+BINARY_RETURNS = "bytes"  # the `returns` of an endpoint whose answer is a file (response.binary)
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 
 
@@ -113,6 +114,10 @@ class ResponseSpec:
     payload_type: str  # class of the payload (or of one item)
     is_list: bool
     doc: str
+    # issue 18 (xmlsub): the manifest's response.field: the method returns this text field of
+    # the one payload item (``online_invoice_url`` of the OnlineInvoice), not the item.
+    field: str | None = None
+    field_tag: str = ""  # its XML element, named when Xero's answer lacks it
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,38 @@ class Refetch:
 
     endpoint: str
     key: str
+
+
+# ------------------------------------------------------------------------------ binary
+# Endpoints whose answer is a file (PDFs, attachments) or whose body is one (uploads); the
+# runtime's _binary module does the work, the generated methods only name the call.
+
+
+@dataclass(frozen=True)
+class BinaryResponse:
+    """The manifest's ``response = { binary = "<media type>" }``: the answer is a file, returned
+    as ``bytes`` by the method and streamed to a destination by its ``<name>_to`` twin."""
+
+    accept: str  # the Accept header sent ("application/pdf"; "*/*" for any file)
+    # the request header naming the file's media type that Xero's description asks for on
+    # attachment downloads ("contentType"), from `content_type=` or the file name; None: none
+    content_type_header: str | None = None
+    file_name: str | None = None  # the path parameter holding the file name (to guess the type)
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.accept == "application/pdf"
+
+
+@dataclass(frozen=True)
+class BinaryRequest:
+    """The manifest's ``request = { binary = true, param = "content" }``: the body is a file
+    (bytes, a binary file object or a path), streamed with its Content-Length."""
+
+    param: str  # the keyword argument of the content ("content")
+    file_name: str  # the path parameter holding the file name (its last segment)
+    max_files: int | None = None  # files a document may hold (checked by listing first)
+    folder: str = ""  # the path without its last segment (the file name): lists the files
 
 
 @dataclass(frozen=True)
@@ -149,6 +186,86 @@ class Endpoint:
     # name of a command of the parent's group that runs it (``xero invoices history ID``).
     cli_arguments: tuple[str, ...] = ()
     cli_command: str | None = None
+    binary: BinaryResponse | None = None  # the answer is a file (returns = "bytes")
+    upload: BinaryRequest | None = None  # the body is a file
+
+    @property
+    def plain(self) -> bool:
+        """An endpoint of XML documents both ways (no file in or out)."""
+        return self.binary is None and self.upload is None
+
+    @property
+    def binary_returns_doc(self) -> str:
+        """The ``Returns:`` text of a binary endpoint's method (``bytes``)."""
+        assert self.binary is not None
+        what = "the PDF" if self.binary.is_pdf else "the file"
+        return (
+            f"The bytes of {what}, read whole (at most the client's ``max_response_bytes``;"
+            f" ``{self.name}_to()`` streams it to a path or file instead)."
+        )
+
+    @property
+    def binary_raises(self) -> tuple[tuple[str, str], ...]:
+        """The ``Raises:`` entries of a binary endpoint's methods (download or upload)."""
+        refused = self._refusals()
+        if self.upload is not None:
+            refused += [
+                f"``{self.upload.param}`` not bytes, a binary file object or a path",
+                "the file larger than the client's ``max_attachment_bytes`` (10 MiB by default)",
+                "a file name that is empty, over 255 characters, or holds a slash, a backslash"
+                " or a control character (inferred)",
+                "``content_type`` not a media type",
+            ]
+            if self.upload.max_files is not None:
+                refused.append(
+                    f"the document already holding {self.upload.max_files} files and"
+                    " ``file_name`` not one of them (Xero's limit; listed first, one GET)"
+                )
+        refused.append("``max_retries`` not a whole number >= 0")
+        parent = _noun(_singular(self.resource))
+        entries = [
+            ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
+            ("NotFoundError", f"No such {parent} (or file) in this organisation."),
+        ]
+        if self.upload is not None:
+            entries.append(
+                (
+                    "ValidationError",
+                    "Xero refused the file (400 ApiException); a file over Xero's size limit is"
+                    " a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).",
+                )
+            )
+        else:
+            pdf = self.binary is not None and self.binary.is_pdf
+            entries.append(
+                (
+                    "XeroResponseError",
+                    "The answer is not a PDF (an HTML or XML page, or a body that does not start"
+                    " with %PDF-), or larger than ``max_response_bytes``."
+                    if pdf
+                    else "The answer is an HTML or XML page where the file was expected (unless"
+                    " that is the type asked for), or larger than ``max_response_bytes``.",
+                )
+            )
+        entries += [
+            (
+                "AuthenticationError",
+                "The access token was refused (expired, revoked, disconnected).",
+            ),
+            (
+                "PermissionDeniedError",
+                "The tenant is not connected to this app, or a scope is missing.",
+            ),
+            ("RateLimitError", "A rate limit was hit and waiting was not possible or allowed."),
+            ("XeroAPIError", "Xero answered with another error."),
+            (
+                "XeroError",
+                "The call failed otherwise (network, timeout, token endpoint, unreadable answer"
+                + (", the destination could not be written" if self.binary is not None else "")
+                + ").",
+            ),
+        ]
+        return tuple(entries)
 
     @property
     def result(self) -> ResponseSpec:
@@ -195,10 +312,18 @@ class Endpoint:
     def returns_doc(self) -> str:
         """The ``Returns:`` text of the method."""
         if self.response is None:
+            if self.request is None and self.method == "POST":
+                # issue 18 (xmlsub): an action with an empty body (POST Invoices/{id}/Email)
+                return f"None: Xero answers 204 No Content once it has accepted the request for the {self.noun}."
             return (
                 f"None: Xero answers 204 No Content once the {self.noun} is {_past(self.method)}."
             )
         payload, noun = self.response.payload_type, _noun(self.response.payload_type)
+        if self.response.field:  # issue 18 (xmlsub): one text field of the one item
+            return (
+                f"The ``{self.response.field}`` of the ``{payload}`` Xero answers, as text"
+                f" (never ``None``: an answer without <{self.response.field_tag}> raises)."
+            )
         if self.returns == "batch":
             return (
                 f"A ``BatchResult`` of ``{payload}``: ``.items`` in the order sent, each with the"
@@ -208,6 +333,8 @@ class Endpoint:
                 " ``ValidationError`` instead."
             )
         if self.returns == "one":
+            if self.sub_resource and self.method in ("PUT", "POST"):  # issue 18: a note added
+                return f"The ``{payload}`` as Xero recorded it, with the values Xero sets."
             if self.method == "GET":
                 return f"The ``{payload}`` found (never ``None``)."
             if self.method == "DELETE":
@@ -217,6 +344,8 @@ class Endpoint:
             )
         if self.method == "GET" and self.response.is_list:
             which = "that matches the filters" if self.query else "of the organisation"
+            if self.sub_resource and not self.query:  # issue 18 (xmlsub): history.list
+                which = f"of the {_noun(_singular(self.resource))}"
             return f"A list of ``{payload}``, one per {noun} {which} (empty when there is none)."
         if self.method == "GET":
             return f"The ``{payload}`` found (never ``None``)."
@@ -257,11 +386,17 @@ class Endpoint:
         if request is not None:
             noun = _noun(request.item_type or request.type)
             subject = f"{_a(noun)} in ``{request.param}``" if request.items else f"the {noun}"
-            if request.items:
+            if request.items and request.param:
                 refused.append(f"``{request.param}`` not a list of {_plural(noun)}")
             details = f" ({'; '.join(request.refusals)})" if request.refusals else ""
-            refused.append(f"{subject} does not match its schema{details}")
-            if request.required:
+            arguments = [f"``{f.name}``" for f in request.fields if f.argument is not None]
+            if request.param is None and arguments and not self.choice_fields:
+                # issue 18 (xmlsub): a body made of text arguments only (a note's details)
+                refused.append(f"{_join(arguments)} empty or not text")
+                refused.append(f"{_join(arguments)} longer than its schema allows")
+            else:
+                refused.append(f"{subject} does not match its schema{details}")
+            if request.required and request.param is not None:
                 needed = _join([f"``{name}``" for name in request.required])
                 refused.append(f"{subject} without {needed} (required to create one)")
             refused.extend(request.rules)
@@ -270,6 +405,9 @@ class Endpoint:
             ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
         ]
         noun = self.noun
+        if self.response is not None and self.response.field and self.path_params:
+            # issue 18 (xmlsub): online_invoice_url() is about the invoice of its path
+            noun = _noun(self.path_params[-1].slot.removesuffix("ID"))
         if (self.method == "GET" and self.response is not None and not self.response.is_list) or (
             self.tenanted and self.path_params
         ):
@@ -298,6 +436,17 @@ class Endpoint:
                     "ValidationError",
                     f"Xero refused the {_noun(request.item_type or request.type)} on a check"
                     " only Xero can make (``.errors`` says which).",
+                )
+            )
+        elif self.tenanted and (
+            self.method != "GET" or (self.response is not None and self.response.field)
+        ):
+            # issue 18 (xmlsub): a write without a body (email, a DELETE of an allocation)
+            entries.append(
+                (
+                    "ValidationError",
+                    "Xero refused the call (400 ApiException; ``.elements`` or the message says"
+                    " why).",
                 )
             )
         if self.tenanted:

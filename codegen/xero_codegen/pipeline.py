@@ -94,7 +94,7 @@ def build(root: Path) -> Build:
         response_files = {
             Path(e["response"]["schema"]).name
             for e in manifest.get("endpoints", [])
-            if "response" in e
+            if "schema" in e.get("response", {})  # not a file (response.binary)
         }
         models = render_models(
             schema_dir,

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -142,10 +142,21 @@ def path_expression(endpoint: Endpoint) -> str:
     return " + ".join(parts)
 
 
+def folder_expression(endpoint: Endpoint) -> str:
+    """Binary uploads: the expression of the path without its last segment (the file name,
+    which the runtime checks and appends)."""
+    upload = endpoint.upload
+    assert upload is not None
+    params = tuple(p for p in endpoint.path_params if p.name != upload.file_name)
+    return path_expression(replace(endpoint, path=upload.folder, path_params=params))
+
+
 def return_type(endpoint: Endpoint) -> str:
     if endpoint.response is None:
         return "None"
     payload = endpoint.response.payload_type
+    if endpoint.response.field:  # issue 18 (xmlsub): one text field of the one item
+        return "str"
     if endpoint.returns == "one":
         return payload
     if endpoint.returns == "batch":
@@ -198,7 +209,9 @@ def body_expression(endpoint: Endpoint) -> str:
                 choices = ", ".join(f'"{v}"' for v in f.values)
                 value = f'check_choice("{f.name}", {f.name}, ({choices},))'
             values.append(f"{f.name}={f.enum}({value})" if f.enum else f"{f.name}={value}")
-        return f"{request.type}({', '.join(values)})"
+        built = f"{request.type}({', '.join(values)})"
+        # issue 18 (xmlsub): a batch document (<HistoryRecords>) of the one item built here
+        return f"[{built}]" if request.element and request.items else built
     if request.element:
         if request.items:
             return f'_checks.as_list({request.param}, "{request.param}", "{request.type}")'
@@ -342,6 +355,7 @@ def environment() -> jinja2.Environment:
         query_expr=query_expression,
         path_type=path_param_type,
         path_expr=path_expression,
+        folder_expr=folder_expression,
         encode_fn=encode_function,
         body_field_type=body_field_type,
         argument_type=argument_type,

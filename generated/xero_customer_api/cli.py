@@ -63,6 +63,14 @@ Endpoints of API 2.0:
   xero accounts save                      Update one account, e.g. archive it with Status
                                           ARCHIVED.
   xero accounts delete                    Delete an account that has no transactions.
+  xero accounts attachments upload        Attach a file to an account; the content is streamed,
+                                          its type taken from the file name unless given.
+  xero accounts attachments replace       Replace a file attached to an account (POST; a new
+                                          name is added, as by upload).
+  xero accounts attachments list          List the files attached to an account.
+  xero accounts attachments download      Download a file attached to an account, by file name
+                                          or AttachmentID, as bytes; download_to streams it to a
+                                          file.
   xero bank-transactions list             List the organisation's bank transactions, one page or
                                           all, optionally filtered and sorted.
   xero bank-transactions get              Get one bank transaction, with its lines, by its
@@ -73,6 +81,18 @@ Endpoints of API 2.0:
   xero bank-transactions save-many        Create or update a batch of bank transactions in one
                                           call, each as by save.
   xero bank-transactions delete           Delete a bank transaction by saving Status DELETED.
+  xero bank-transactions history list     The history of one bank transaction, oldest first.
+  xero bank-transactions history add-note Add a note to the history of one bank transaction and
+                                          return it as recorded.
+  xero bank-transactions attachments uploadAttach a file to a bank transaction; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero bank-transactions attachments replaceReplace a file attached to a bank transaction (POST;
+                                          a new name is added, as by upload).
+  xero bank-transactions attachments list List the files attached to a bank transaction.
+  xero bank-transactions attachments downloadDownload a file attached to a bank transaction, by
+                                          file name or AttachmentID, as bytes; download_to
+                                          streams it to a file.
   xero bank-transfers list                List the organisation's bank transfers, all of them,
                                           optionally filtered and sorted; deleted ones only with
                                           include_deleted.
@@ -84,6 +104,18 @@ Endpoints of API 2.0:
                                           the call.
   xero bank-transfers delete              Delete a bank transfer.
   xero bank-transfers delete-many         Delete several bank transfers in one call.
+  xero bank-transfers history list        The history of one bank transfer, oldest first.
+  xero bank-transfers history add-note    Add a note to the history of one bank transfer and
+                                          return it as recorded.
+  xero bank-transfers attachments upload  Attach a file to a bank transfer; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero bank-transfers attachments replace Replace a file attached to a bank transfer (POST; a
+                                          new name is added, as by upload).
+  xero bank-transfers attachments list    List the files attached to a bank transfer.
+  xero bank-transfers attachments downloadDownload a file attached to a bank transfer, by file
+                                          name or AttachmentID, as bytes; download_to streams it
+                                          to a file.
   xero batch-payments list                List the organisation's batch payments, optionally
                                           filtered and sorted.
   xero batch-payments get                 Get one batch payment, with its payments, by its
@@ -93,6 +125,9 @@ Endpoints of API 2.0:
   xero batch-payments save                Update one batch payment named by its BatchPaymentID
                                           in the body.
   xero batch-payments delete              Delete a batch payment and its payments.
+  xero batch-payments history list        The history of one batch payment, oldest first.
+  xero batch-payments history add-note    Add a note to the history of one batch payment and
+                                          return it as recorded.
   xero branding-themes list               List the organisation's branding themes.
   xero branding-themes get                Get one branding theme by its BrandingThemeID.
   xero branding-themes list-payment-servicesList the payment services applied to a branding
@@ -128,6 +163,17 @@ Endpoints of API 2.0:
                                           contact.
   xero contacts update                    Update the contact of the path with what the contact
                                           given sets.
+  xero contacts history list              The history of one contact, oldest first.
+  xero contacts history add-note          Add a note to the history of one contact and return it
+                                          as recorded.
+  xero contacts attachments upload        Attach a file to a contact; the content is streamed,
+                                          its type taken from the file name unless given.
+  xero contacts attachments replace       Replace a file attached to a contact (POST; a new name
+                                          is added, as by upload).
+  xero contacts attachments list          List the files attached to a contact.
+  xero contacts attachments download      Download a file attached to a contact, by file name or
+                                          AttachmentID, as bytes; download_to streams it to a
+                                          file.
   xero credit-notes list                  List the organisation's credit notes.
   xero credit-notes get                   Get one credit note, with its lines and allocations,
                                           by its CreditNoteID or by its CreditNoteNumber.
@@ -140,6 +186,23 @@ Endpoints of API 2.0:
   xero credit-notes delete                Delete a draft or submitted credit note or void an
                                           approved one; 2.0 has no DELETE for credit notes, so
                                           this saves the new status.
+  xero credit-notes history list          The history of one credit note, oldest first.
+  xero credit-notes history add-note      Add a note to the history of one credit note and
+                                          return it as recorded.
+  xero credit-notes allocations create    Allocate the credit note to invoices of the same
+                                          contact.
+  xero credit-notes allocations delete    Delete one allocation of the credit note.
+  xero credit-notes attachments upload    Attach a file to a credit note; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero credit-notes attachments replace   Replace a file attached to a credit note (POST; a new
+                                          name is added, as by upload).
+  xero credit-notes attachments list      List the files attached to a credit note.
+  xero credit-notes attachments download  Download a file attached to a credit note, by file
+                                          name or AttachmentID, as bytes; download_to streams it
+                                          to a file.
+  xero credit-notes pdf                   The credit note as a PDF document, as bytes; pdf_to
+                                          streams it to a file.
   xero currencies list                    List the organisation's currencies, optionally
                                           filtered and sorted.
   xero currencies create                  Add a currency to the organisation by its ISO 4217
@@ -155,6 +218,9 @@ Endpoints of API 2.0:
   xero expense-claims delete              Delete a submitted expense claim or void an approved
                                           one; 2.0 has no DELETE for expense claims, so this
                                           saves the new status.
+  xero expense-claims history list        The history of one expense claim, oldest first.
+  xero expense-claims history add-note    Add a note to the history of one expense claim and
+                                          return it as recorded.
   xero invoice-reminders get              Get the invoice reminder setting.
   xero invoices list                      List the organisation's invoices and bills.
   xero invoices get                       Get one invoice, with its lines, by its InvoiceID or
@@ -167,6 +233,23 @@ Endpoints of API 2.0:
   xero invoices delete                    Delete a draft or submitted invoice or void an
                                           approved one; 2.0 has no DELETE for invoices, so this
                                           saves the new status.
+  xero invoices history list              The history of one invoice, oldest first.
+  xero invoices history add-note          Add a note to the history of one invoice and return it
+                                          as recorded.
+  xero invoices email                     Email a sales invoice to its contact, as Xero's Send
+                                          does; Xero answers 204 No Content.
+  xero invoices online-invoice-url        The address of a sales invoice's online invoice, the
+                                          page where the customer views and pays it.
+  xero invoices attachments upload        Attach a file to an invoice; the content is streamed,
+                                          its type taken from the file name unless given.
+  xero invoices attachments replace       Replace a file attached to an invoice (POST; a new
+                                          name is added, as by upload).
+  xero invoices attachments list          List the files attached to an invoice.
+  xero invoices attachments download      Download a file attached to an invoice, by file name
+                                          or AttachmentID, as bytes; download_to streams it to a
+                                          file.
+  xero invoices pdf                       The invoice as a PDF document, as bytes; pdf_to
+                                          streams it to a file.
   xero items list                         List the organisation's items, optionally filtered and
                                           sorted.
   xero items get                          Get one item by its ItemID or by its Code.
@@ -179,6 +262,9 @@ Endpoints of API 2.0:
   xero items update                       Update the item of the path with what the item given
                                           sets.
   xero items delete                       Delete an item for good (Xero answers 204 No Content).
+  xero items history list                 The history of one item, oldest first.
+  xero items history add-note             Add a note to the history of one item and return it as
+                                          recorded.
   xero journals list                      List up to 100 journals whose JournalNumber is greater
                                           than offset, oldest first.
   xero journals get                       Get one journal, with its lines, by its JournalID or
@@ -205,6 +291,18 @@ Endpoints of API 2.0:
   xero manual-journals delete             Delete a draft manual journal or void a posted one;
                                           2.0 has no DELETE for manual journals, so this saves
                                           the new status.
+  xero manual-journals history list       The history of one manual journal, oldest first.
+  xero manual-journals history add-note   Add a note to the history of one manual journal and
+                                          return it as recorded.
+  xero manual-journals attachments upload Attach a file to a manual journal; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero manual-journals attachments replaceReplace a file attached to a manual journal (POST; a
+                                          new name is added, as by upload).
+  xero manual-journals attachments list   List the files attached to a manual journal.
+  xero manual-journals attachments downloadDownload a file attached to a manual journal, by file
+                                          name or AttachmentID, as bytes; download_to streams it
+                                          to a file.
   xero organisation get                   Get the organisation of the tenant.
   xero organisation list-actions          List what the organisation may do, e.g.
                                           UseMulticurrency or CreateApprovedInvoice.
@@ -213,6 +311,10 @@ Endpoints of API 2.0:
   xero overpayments list                  List the organisation's overpayments, with their lines
                                           and allocations.
   xero overpayments get                   Get one overpayment by its OverpaymentID.
+  xero overpayments history list          The history of one overpayment, oldest first.
+  xero overpayments allocations create    Allocate the overpayment to invoices of the same
+                                          contact.
+  xero overpayments allocations delete    Delete one allocation of the overpayment.
   xero payment-services list              List the organisation's payment services.
   xero payment-services create            Create one payment service.
   xero payment-services create-many       Create several payment services in one call.
@@ -224,9 +326,14 @@ Endpoints of API 2.0:
   xero payments delete                    Delete a payment.
   xero payments save                      Create one payment with POST (Xero's createPayment;
                                           create does the same with PUT).
+  xero payments history list              The history of one payment, oldest first.
   xero prepayments list                   List the organisation's prepayments, with their lines
                                           and allocations.
   xero prepayments get                    Get one prepayment by its PrepaymentID.
+  xero prepayments history list           The history of one prepayment, oldest first.
+  xero prepayments allocations create     Allocate the prepayment to invoices of the same
+                                          contact.
+  xero prepayments allocations delete     Delete one allocation of the prepayment.
   xero purchase-orders list               List the organisation's purchase orders, filtered by
                                           their own parameters and sorted, one page or all.
   xero purchase-orders get                Get one purchase order, with its lines, by its
@@ -239,6 +346,20 @@ Endpoints of API 2.0:
   xero purchase-orders update             Update the purchase order of the path with what the
                                           order given sets.
   xero purchase-orders delete             Delete a purchase order that is not BILLED.
+  xero purchase-orders history list       The history of one purchase order, oldest first.
+  xero purchase-orders history add-note   Add a note to the history of one purchase order and
+                                          return it as recorded.
+  xero purchase-orders attachments upload Attach a file to a purchase order; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero purchase-orders attachments replaceReplace a file attached to a purchase order (POST; a
+                                          new name is added, as by upload).
+  xero purchase-orders attachments list   List the files attached to a purchase order.
+  xero purchase-orders attachments downloadDownload a file attached to a purchase order, by file
+                                          name or AttachmentID, as bytes; download_to streams it
+                                          to a file.
+  xero purchase-orders pdf                The purchase order as a PDF document, as bytes; pdf_to
+                                          streams it to a file.
   xero quotes list                        List the organisation's quotes, filtered by their own
                                           parameters and sorted; give page for up to 100 quotes
                                           a page.
@@ -251,12 +372,34 @@ Endpoints of API 2.0:
   xero quotes update                      Update the quote of the path with what the quote given
                                           sets.
   xero quotes delete                      Delete a quote.
+  xero quotes history list                The history of one quote, oldest first.
+  xero quotes history add-note            Add a note to the history of one quote and return it
+                                          as recorded.
+  xero quotes attachments upload          Attach a file to a quote; the content is streamed, its
+                                          type taken from the file name unless given.
+  xero quotes attachments replace         Replace a file attached to a quote (POST; a new name
+                                          is added, as by upload).
+  xero quotes attachments list            List the files attached to a quote.
+  xero quotes attachments download        Download a file attached to a quote, by file name or
+                                          AttachmentID, as bytes; download_to streams it to a
+                                          file.
+  xero quotes pdf                         The quote as a PDF document, as bytes; pdf_to streams
+                                          it to a file.
   xero receipts list                      List the organisation's receipts, optionally filtered
                                           and sorted.
   xero receipts get                       Get one receipt, with its lines, by its ReceiptID.
   xero receipts create                    Create one draft receipt.
   xero receipts create-many               Create several draft receipts in one call.
   xero receipts save                      Update one receipt.
+  xero receipts history list              The history of one receipt, oldest first.
+  xero receipts attachments upload        Attach a file to a receipt; the content is streamed,
+                                          its type taken from the file name unless given.
+  xero receipts attachments replace       Replace a file attached to a receipt (POST; a new name
+                                          is added, as by upload).
+  xero receipts attachments list          List the files attached to a receipt.
+  xero receipts attachments download      Download a file attached to a receipt, by file name or
+                                          AttachmentID, as bytes; download_to streams it to a
+                                          file.
   xero repeating-invoices list            List the repeating invoice templates, optionally
                                           filtered and sorted.
   xero repeating-invoices get             Get one repeating invoice template, with its schedule
@@ -271,6 +414,18 @@ Endpoints of API 2.0:
                                           given sets.
   xero repeating-invoices delete          Delete a repeating invoice template; invoices it made
                                           stay.
+  xero repeating-invoices history list    The history of one repeating invoice, oldest first.
+  xero repeating-invoices history add-noteAdd a note to the history of one repeating invoice and
+                                          return it as recorded.
+  xero repeating-invoices attachments uploadAttach a file to a repeating invoice; the content is
+                                          streamed, its type taken from the file name unless
+                                          given.
+  xero repeating-invoices attachments replaceReplace a file attached to a repeating invoice
+                                          (POST; a new name is added, as by upload).
+  xero repeating-invoices attachments listList the files attached to a repeating invoice.
+  xero repeating-invoices attachments downloadDownload a file attached to a repeating invoice,
+                                          by file name or AttachmentID, as bytes; download_to
+                                          streams it to a file.
   xero reports trial-balance              Get the Trial Balance at a date.
   xero reports profit-and-loss            Get the Profit and Loss over a period.
   xero reports balance-sheet              Get the Balance Sheet at a date.

@@ -47,6 +47,12 @@ AuthKeyNotValidForProviderException envelope; errors use the 1.0 envelope with H
 Partner console: ``GET /console?apiKey=KEY`` lists that partner's recent requests (both
 versions and its apps' token calls) with their raw bodies, keys, tokens and secrets redacted;
 ``GET /console/export?apiKey=KEY`` gives the same as JSON (``xero-codegen drift`` reads it).
+``GET /console/attachments?apiKey=KEY`` lists the files attached to documents of the
+partner's organisations, each a download (``/console/attachments/file``, never shown inline).
+Attachment files are kept beside a ``--db`` file (``FILE.attachments/``) or in a temporary
+folder; ``--attachment-max-bytes`` (or ``XERO_SANDBOX_ATTACHMENT_MAX_BYTES``) sets the
+largest accepted (default 10 MB; larger: Xero's 413 JSON, from the Content-Length before
+the body is read).
 
 Test hooks, answered to loopback clients only (JSON):
 

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
+import os
 import socket
 import struct
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import quote
 
 from . import console, identity, v1_0, v2_0, webhooks
 from .faults import FaultBoard
-from .http import HTML_TYPE, LOOPBACK, MAX_HEADER_BYTES, Request, Response, json_response
+from .http import HTML_TYPE, LOOPBACK, MAX_HEADER_BYTES, Request, Response, Upload, json_response
 from .identity import Identity
 from .limits import RateLimiter
 from .store import Store
+from .v2_0.resources import attachments
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -31,6 +35,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 MAX_BODY = 5 * 1024 * 1024
+#: After a refused attachment, what the client still sends is dropped up to this much ...
+DRAIN_BYTES = 64 * 1024 * 1024
+#: ... for at most this long, before the connection closes (see SandboxApp._refuse_upload).
+DRAIN_SECONDS = 10.0
 #: Worker threads for calls (see SandboxApp.workers).
 WORKERS = 64
 log = logging.getLogger("xero_sandbox")
@@ -44,6 +52,63 @@ def _head_size(scope: Scope) -> int:
     for name, value in scope.get("headers", []):
         size += len(name) + len(value) + 4
     return size
+
+
+class _ClientGone(Exception):
+    """The client went away before its whole body arrived."""
+
+
+class _TooLarge(Exception):
+    """An attachment's body went past the limit (*more*: the client is still sending)."""
+
+    def __init__(self, *, more: bool) -> None:
+        super().__init__("attachment over the size limit")
+        self.more = more
+
+
+def _declared_length(scope: Scope) -> int:
+    """The request's Content-Length (0 when none or not a number)."""
+    for name, value in scope.get("headers", []):
+        if bytes(name).lower() == b"content-length":
+            text = bytes(value).decode("latin-1").strip()
+            return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
+    return 0
+
+
+def _disposition(file_name: str) -> bytes:
+    """``Content-Disposition: attachment`` with the file's name (RFC 6266: an ASCII fallback
+    and the UTF-8 name)."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in file_name
+    )
+    return (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}".encode(
+            "latin-1"
+        )
+    )
+
+
+def _request(scope: Scope, body: bytes, upload: Upload | None = None, path: str = "") -> Request:
+    """The :class:`Request` of a scope, once its body was read (or streamed to *upload*)."""
+    client = scope.get("client")
+    headers: dict[str, str] = {}
+    repeated: set[str] = set()
+    for name, value in scope.get("headers", []):
+        key = bytes(name).decode("latin-1").lower()
+        if key in headers:
+            repeated.add(key)
+        headers[key] = bytes(value).decode("latin-1")
+    return Request(
+        method=scope["method"].upper(),
+        path=path or scope["path"],
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        body=body,
+        client=(str(client[0]), int(client[1])) if client else None,
+        headers=headers,
+        repeated=frozenset(repeated),
+        scheme=str(scope.get("scheme", "http")),
+        upload=upload,
+    )
 
 
 class SandboxApp:
@@ -63,9 +128,13 @@ class SandboxApp:
         time_scale: float = 1.0,
         limits: bool = True,
         latency: float = 0.0,
+        attachment_max_bytes: int | None = None,
     ) -> None:
         self.store = store
         self.body_timeout = body_timeout
+        #: The largest attachment accepted (``--attachment-max-bytes``, else the
+        #: ``XERO_SANDBOX_ATTACHMENT_MAX_BYTES`` environment variable, else 10 MB).
+        self.attachment_max_bytes = attachments.max_bytes(attachment_max_bytes)
         self.faults = FaultBoard()
         self.traffic = console.TrafficLog()
         self.identity = Identity(store, token_ttl)
@@ -104,26 +173,70 @@ class SandboxApp:
             await self._send(too_big, send, receive, scope)
             return
         self.webhooks.learn_base(scope)
+        # an attachment's body goes to a file as it arrives, never whole into memory, and one
+        # over the limit is refused from its Content-Length before any of it is read
+        raw_path = bytes(scope.get("raw_path") or quote(scope["path"]).encode()).decode("latin-1")
+        file_name = attachments.upload_name(scope["method"], raw_path)
+        if file_name is not None and _declared_length(scope) > self.attachment_max_bytes:
+            await self._refuse_upload(send, receive)
+            return
         try:
             async with asyncio.timeout(self.body_timeout):
-                request = await self._read(scope, receive)
+                if file_name is None:
+                    request = await self._read(scope, receive)
+                else:
+                    request = await self._read_upload(scope, receive, raw_path, file_name)
         except TimeoutError:
             slow = Response(
                 408, b"Request body too slow", b"text/plain", [(b"connection", b"close")]
             )
             await self._send(slow, send, receive, scope)
             return
+        except _ClientGone:
+            return
+        except _TooLarge as too_large:
+            await self._refuse_upload(send, receive, drain=too_large.more)
+            return
         if request is None:
             await self._send(
                 Response(413, b"Request body too large", b"text/plain"), send, receive, scope
             )
             return
-        response = await self._dispatch(request)
+        try:
+            response = await self._dispatch(request)
+        finally:
+            if request.upload is not None:  # unless the handler kept it as the attachment
+                request.upload.path.unlink(missing_ok=True)
         try:
             await self._send(response, send, receive, scope)
         finally:
             if response.after is not None:
                 response.after()
+
+    async def _refuse_upload(self, send: Send, receive: Receive, *, drain: bool = True) -> None:
+        """Xero's 413 for an attachment over the limit, sent at once; then what the client is
+        still sending is read and dropped (at most :data:`DRAIN_BYTES`, for at most
+        :data:`DRAIN_SECONDS`) before the connection closes: closing a socket with unread
+        bytes resets it, and a reset can destroy the answer before the client reads it."""
+        refusal = attachments.too_large()
+        headers = [
+            (b"content-type", refusal.content_type),
+            (b"content-length", str(len(refusal.body)).encode()),
+            *refusal.headers,
+        ]
+        await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
+        await send({"type": "http.response.body", "body": refusal.body, "more_body": True})
+        drained = 0 if drain else DRAIN_BYTES  # nothing more to drop once the body is in
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DRAIN_SECONDS):
+                while drained < DRAIN_BYTES:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        break
+                    drained += len(message.get("body", b""))
+                    if not message.get("more_body", False):
+                        break
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -152,23 +265,35 @@ class SandboxApp:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        client = scope.get("client")
-        headers: dict[str, str] = {}
-        repeated: set[str] = set()
-        for name, value in scope.get("headers", []):
-            key = bytes(name).decode("latin-1").lower()
-            if key in headers:
-                repeated.add(key)
-            headers[key] = bytes(value).decode("latin-1")
-        return Request(
-            method=scope["method"].upper(),
-            path=scope["path"],
-            query_string=scope.get("query_string", b"").decode("latin-1"),
-            body=b"".join(chunks),
-            client=(str(client[0]), int(client[1])) if client else None,
-            headers=headers,
-            repeated=frozenset(repeated),
-        )
+        return _request(scope, b"".join(chunks))
+
+    async def _read_upload(
+        self, scope: Scope, receive: Receive, raw_path: str, file_name: str
+    ) -> Request:
+        """An attachment's body streamed to a file of the store's attachment folder (the
+        file is removed unless a handler keeps it); :class:`_TooLarge` past the limit."""
+        fd, path = attachments.incoming(self.store)
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        raise _ClientGone()  # a body cut short is not saved
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > self.attachment_max_bytes:
+                        raise _TooLarge(more=bool(message.get("more_body", False)))
+                    digest.update(chunk)
+                    out.write(chunk)
+                    if not message.get("more_body", False):
+                        break
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        upload = Upload(path, size, digest.hexdigest(), file_name)
+        return _request(scope, b"", upload, attachments.routed_path(raw_path))
 
     # ------------------------------------------------------------------ routing
 
@@ -185,12 +310,18 @@ class SandboxApp:
         if path == webhooks.CONSOLE_PATH:
             page = await self.webhooks.console(request)
             return v1_0.object_moved(request) if page is None else page
+        if path == console.ATTACHMENTS_PATH:
+            return await self._off_loop(self._attachments, request)
+        if path == console.ATTACHMENT_FILE_PATH:
+            return await self._off_loop(self._attachment_file, request)
         if path == "/console":
             return await self._off_loop(self._console, request)
         if path == "/console/export":
             return await self._off_loop(self._console, request, True)
         if path == "/console/journals":
             return await self._off_loop(self._journals, request)
+        if path in ("/console/documents", "/console/pdf"):
+            return await self._off_loop(self._documents, request)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
         if path.lower() == v1_0.LOGIN_PATH.lower():
@@ -257,6 +388,64 @@ class SandboxApp:
         page = console.render(provider, self.traffic.recent(api_key), webhooks.CONSOLE_PATH)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
+    def _attachments(self, request: Request) -> Response:
+        """The console's attachments page: the files of the partner's organisations."""
+        api_key = request.query.get("apiKey", "")
+        provider = self.store.partner_name(api_key) if api_key else None
+        if provider is None:
+            return v1_0.object_moved(request)
+        books = []
+        with self.store.read():
+            for org in self.store.orgs_of_partner(api_key):
+                documents = [
+                    console.AttachedDocument(
+                        resource=attachments.PARENTS[word].name,
+                        resource_word=word,
+                        record_id=record_id,
+                        label=label,
+                        files=[
+                            console.AttachedFile(
+                                f.attachment_id, f.file_name, f.mime_type, f.size, f.include_online
+                            )
+                            for f in files
+                        ],
+                        has_pdf=self._pdf_handler(word) is not None,
+                    )
+                    for word, record_id, label, files in attachments.documents_with_attachments(
+                        self.store, org.org_id
+                    )
+                ]
+                books.append((org.name, org.tenant_id, documents))
+        page = console.render_attachments(provider, books)
+        return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
+
+    def _attachment_file(self, request: Request) -> Response:
+        """A file of the attachments page, as a download (never shown inline: an uploaded
+        HTML file must not run in the console's origin)."""
+        api_key = request.query.get("apiKey", "")
+        provider = self.store.partner_name(api_key) if api_key else None
+        if provider is None:
+            return v1_0.object_moved(request)
+        wanted = request.query.get("attachment", "")
+        with self.store.read():
+            for org in self.store.orgs_of_partner(api_key):
+                found = attachments.attachment_by_id(self.store, org.org_id, wanted)
+                if found is not None:
+                    response = attachments.download(self.store, found)
+                    response.headers += [
+                        (b"content-disposition", _disposition(found.file_name)),
+                        (b"x-content-type-options", b"nosniff"),
+                        (b"content-security-policy", b"sandbox"),
+                        (b"cache-control", b"no-store"),
+                    ]
+                    return response
+        return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+
+    def _pdf_handler(self, word: str) -> Any:
+        """The 2.0 handler of ``GET {R}/{id}/pdf``, once the sandbox renders PDFs of *word*."""
+        found = v2_0.service.ROUTES.get(("GET", word, 3, "pdf"))
+        return None if found is None else found[0]
+
     def _journals(self, request: Request) -> Response:
         """The console's journals page: the books of the partner's organisations."""
         from . import ledger
@@ -271,6 +460,45 @@ class SandboxApp:
                 for org in self.store.orgs_of_partner(api_key)
             ]
         page = console.render_journals(provider, books, api_key)
+        return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
+
+    def _documents(self, request: Request) -> Response:
+        """The console's documents page (PDF links, invoices emailed) and the PDFs it links."""
+        from .v2_0.resources import documents
+
+        api_key = request.query.get("apiKey", "")
+        provider = self.store.partner_name(api_key) if api_key else None
+        if provider is None:
+            return v1_0.object_moved(request)
+        with self.store.read():
+            orgs = self.store.orgs_of_partner(api_key)
+            if request.path == "/console/pdf":
+                tenant = request.query.get("tenant", "").lower()
+                org = next((o for o in orgs if o.tenant_id == tenant), None)
+                found = (
+                    None
+                    if org is None
+                    else documents.console_pdf(
+                        self.store,
+                        org,
+                        provider,
+                        request.query.get("resource", ""),
+                        request.query.get("id", ""),
+                    )
+                )
+                if found is None:
+                    return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+                return Response(200, found, b"application/pdf", [(b"cache-control", b"no-store")])
+            books = [
+                (
+                    org.name,
+                    org.tenant_id,
+                    documents.printables(self.store, org.org_id),
+                    documents.emails_of(self.store, org.org_id),
+                )
+                for org in orgs
+            ]
+        page = console.render_documents(provider, books, api_key)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _sandbox(self, request: Request) -> Response:
@@ -324,6 +552,12 @@ class SandboxApp:
         body = response.body
         if fault is not None and fault.kind == "delay":
             await asyncio.sleep(fault.delay)
+        if response.file is not None:
+            try:
+                await self._send_file(response, send, receive, scope)
+            finally:
+                response.file.close()
+            return
         if fault is not None and fault.kind == "truncate":
             body = body[: max(1, len(body) // 2)]
         headers = [
@@ -339,6 +573,29 @@ class SandboxApp:
             await self._abort(scope, receive)
             return
         await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    async def _send_file(
+        self, response: Response, send: Send, receive: Receive, scope: Scope
+    ) -> None:
+        """A body read from a file chunk by chunk (faults cut it as they cut other bodies)."""
+        assert response.file is not None
+        fault = response.fault
+        size = response.file.size
+        if fault is not None and fault.kind == "truncate":
+            size = max(1, size // 2) if size else 0
+        headers = [
+            (b"content-type", response.content_type),
+            (b"content-length", str(size).encode()),
+            *response.headers,
+        ]
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        reset = fault is not None and fault.kind == "reset"
+        for chunk in response.file.chunks(size // 2 if reset else size):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        if reset:
+            await self._abort(scope, receive)
+            return
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _abort(self, scope: Scope, receive: Receive) -> None:
         """Drop the connection with a TCP reset after part of the body was sent."""

@@ -96,6 +96,15 @@ def main() -> None:
     help="Seconds every 2.0 API call takes, holding its in-progress slot, as Xero's calls do"
     " (so the 5-calls-in-progress limit bites); 0 answers at once.",
 )
+@click.option(
+    "--attachment-max-bytes",
+    default=None,
+    type=click.IntRange(1, 2**40),
+    envvar="XERO_SANDBOX_ATTACHMENT_MAX_BYTES",
+    show_envvar=True,
+    help="Largest attachment file accepted, in bytes (larger: Xero's 413);"
+    " default 10485760 (10 MB, Xero's limit).",
+)
 def serve_command(
     host: str,
     port: int,
@@ -110,6 +119,7 @@ def serve_command(
     time_scale: float,
     no_limits: bool,
     latency: float,
+    attachment_max_bytes: int | None,
 ) -> None:
     """Serve the Accounting API 2.0 (/api.xro/2.0/), the Customer API 1.0 (/api.xro/1.0/) and
     the OAuth 2.0 identity server (/connect/token, /identity/connect/authorize,
@@ -130,6 +140,7 @@ def serve_command(
         time_scale=time_scale,
         limits=not no_limits,
         latency=latency,
+        attachment_max_bytes=attachment_max_bytes,
     )
     raise SystemExit(serve(options))
 

@@ -135,6 +135,19 @@ class Exchange:
     headers: str = ""
 
 
+#: Media types the console shows as text; any other body (a PDF, a file) is described.
+_TEXT_TYPES = ("text/", "application/xml", "application/json", "application/x-www-form-urlencoded")
+
+
+def _shown_body(body: bytes, content_type: str) -> bytes:
+    """*body* as the console keeps it: text as it is, a binary body (a PDF, an attachment)
+    as a line saying what it was, never its bytes."""
+    kind = content_type.split(";")[0].strip().lower()
+    if not body or not kind or kind.startswith(_TEXT_TYPES) or kind.endswith(("+xml", "+json")):
+        return body
+    return f"({len(body):,} bytes of {kind})".encode()
+
+
 def _decode(body: bytes) -> str:
     text = body[:_BODY_LIMIT].decode("utf-8", errors="replace")
     return text + ("\n... (truncated)" if len(body) > _BODY_LIMIT else "")
@@ -242,8 +255,12 @@ class TrafficLog:
             request.path,
             request.query_string,
             response.status,
-            request.body,
-            response.body,
+            _binary_note(request.upload.size, request.headers.get("content-type", ""))
+            if request.upload is not None
+            else _shown_body(request.body, request.headers.get("content-type", "")),
+            _binary_note(response.file.size, response.content_type.decode("latin-1"))
+            if response.file is not None
+            else _shown_body(response.body, response.content_type.decode("latin-1")),
             [*secrets, *found],
             note=f"fault: {response.fault.kind}" if response.fault else "",
             headers=shown_headers(request.headers),
@@ -254,6 +271,13 @@ class TrafficLog:
         with self._lock:
             kept = list(reversed(self._by_partner.get(partner_key, ())))
             return [r.exchange() for r in kept]
+
+
+def _binary_note(size: int, content_type: str) -> bytes:
+    """What the console shows of a file body (an attachment), as :func:`_shown_body` says a
+    binary one: its size and type, never its bytes."""
+    kind = content_type.split(";")[0].strip().lower() or "no Content-Type"
+    return f"({size:,} bytes of {kind})".encode()
 
 
 def export(provider: str, exchanges: list[Exchange]) -> str:
@@ -317,12 +341,110 @@ def render(provider: str, exchanges: list[Exchange], webhooks_url: str = "") -> 
         f" ({len(exchanges)} shown, newest first). Keys, tokens and client secrets are shown as {REDACTED}.</p>"
         + (
             f'<p><a id="webhooks" href="{esc(webhooks_url)}"'
-            ' onclick="this.search = location.search">Webhooks</a></p>'
+            ' onclick="this.search = location.search">Webhooks</a>'
+            f' · <a id="attachments" href="{ATTACHMENTS_PATH}"'
+            ' onclick="this.search = location.search">Attachments</a></p>'
             if webhooks_url
             else ""
         )
         + '<table id="traffic"><thead><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Bodies</th></tr>'
         f"</thead><tbody>{''.join(rows) or empty}</tbody></table></body></html>"
+    )
+
+
+#: The console's attachments page and its file downloads.
+ATTACHMENTS_PATH = "/console/attachments"
+ATTACHMENT_FILE_PATH = "/console/attachments/file"
+#: A document's PDF in the console (``?tenant=&resource=&id=``, served where the sandbox
+#: renders PDFs: ``GET {R}/{id}/pdf``).
+PDF_PATH = "/console/pdf"
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    """One attachment as the console lists it."""
+
+    attachment_id: str
+    file_name: str
+    mime_type: str
+    size: int
+    include_online: bool
+
+
+@dataclass(frozen=True)
+class AttachedDocument:
+    """A document with attachments: its resource (``Invoices``), id, label (a number or a
+    name, when it has one), its files, and whether the sandbox renders its PDF."""
+
+    resource: str
+    resource_word: str
+    record_id: str
+    label: str
+    files: list[AttachedFile]
+    has_pdf: bool
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _carry_key(extra: str) -> str:
+    """An ``onclick`` that adds the page's own query (the partner key) to a link, so that the
+    key never appears in the page itself (as the webhooks link does)."""
+    return f"this.search = location.search + '&amp;{html.escape(extra)}'"
+
+
+def render_attachments(provider: str, books: list[tuple[str, str, list[AttachedDocument]]]) -> str:
+    """The console's attachments page: each organisation's (name, tenant id, documents)
+    documents that have attachments, each file with a download link, and a link to the
+    document's PDF where the sandbox renders one (``GET {R}/{id}/pdf``). Links carry the partner key from the page's address
+    when clicked: it never appears in the page."""
+    esc = html.escape
+    parts = []
+    for org_name, tenant_id, documents in books:
+        rows = []
+        for doc in documents:
+            files = "".join(
+                '<li class="file">'
+                f'<a class="download" href="{ATTACHMENT_FILE_PATH}"'
+                f' onclick="{_carry_key("attachment=" + f.attachment_id)}">{esc(f.file_name)}</a>'
+                f' <span class="meta">({esc(f.mime_type)}, {_size(f.size)}'
+                f"{', shown online' if f.include_online else ''})</span></li>"
+                for f in doc.files
+            )
+            pdf = (
+                f'<a class="pdf" href="{PDF_PATH}" onclick="'
+                f'{_carry_key(f"tenant={tenant_id}&resource={doc.resource_word}&id={doc.record_id}")}"'
+                ">PDF</a>"
+                if doc.has_pdf
+                else ""
+            )
+            label = f"{esc(doc.label)} " if doc.label else ""
+            rows.append(
+                '<tr class="document">'
+                f"<td>{esc(doc.resource)}</td>"
+                f'<td>{label}<code class="record-id">{esc(doc.record_id)}</code></td>'
+                f'<td><ul class="files">{files}</ul></td><td>{pdf}</td></tr>'
+            )
+        empty = '<tr><td colspan="4">No attachments yet.</td></tr>'
+        parts.append(
+            f"<h2>{esc(org_name)}</h2>"
+            '<table class="attachments"><thead><tr><th>Resource</th><th>Document</th>'
+            f"<th>Files</th><th>PDF</th></tr></thead><tbody>{''.join(rows) or empty}"
+            "</tbody></table>"
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Attachments - {esc(provider)}</title><style>{_css()}</style></head><body>"
+        '<h1>Attachments</h1><p class="lead">The files attached to documents of the'
+        f' organisations of <strong id="provider">{esc(provider)}</strong>, newest first.'
+        ' <a id="requests" href="/console" onclick="this.search = location.search">'
+        "Requests</a></p>"
+        f"{''.join(parts)}</body></html>"
     )
 
 
@@ -369,3 +491,57 @@ def render_journals(provider: str, books: list[tuple[str, list[Any]]], api_key: 
 
 #: How many journals of each organisation the journals page shows.
 JOURNALS_SHOWN = 50
+
+
+def render_documents(
+    provider: str, books: list[tuple[str, str, list[Any], list[Any]]], api_key: str
+) -> str:
+    """The console's documents page: for each organisation (name, tenant id, documents,
+    emails sent), its invoices, bills, credit notes, quotes and purchase orders, each with a
+    link to its PDF, and the invoices it emailed (``v2_0.resources.documents``)."""
+    esc = html.escape
+    parts = []
+    for org_name, tenant_id, documents, emails in books:
+        rows = []
+        for doc in documents:
+            link = "/console/pdf?" + urlencode(
+                {
+                    "apiKey": api_key,
+                    "tenant": tenant_id,
+                    "resource": doc.resource,
+                    "id": doc.document_id,
+                }
+            )
+            rows.append(
+                '<tr class="document">'
+                f"<td>{esc(doc.kind)}</td><td>{esc(doc.number)}</td>"
+                f"<td>{esc(doc.date.isoformat())}</td><td>{esc(doc.contact)}</td>"
+                f"<td>{esc(doc.status)}</td>"
+                f'<td class="amount">{doc.total:,.2f}</td>'
+                f'<td><a class="pdf" href="{esc(link)}">PDF</a></td></tr>'
+            )
+        sent = [
+            '<tr class="email">'
+            f"<td>{esc(e.sent.strftime('%Y-%m-%d %H:%M:%S'))} UTC</td>"
+            f"<td>{esc(e.invoice_number)}</td><td>{esc(e.contact_name)}</td>"
+            f"<td>{esc(', '.join(e.recipients))}</td><td>{esc(e.app)}</td></tr>"
+            for e in reversed(emails)
+        ]
+        none = '<tr><td colspan="{}">{}</td></tr>'
+        parts.append(
+            f"<h2>{esc(org_name)}</h2>"
+            '<table class="documents"><thead><tr><th>Kind</th><th>Number</th><th>Date</th>'
+            "<th>Contact</th><th>Status</th><th>Total</th><th>PDF</th></tr></thead>"
+            f"<tbody>{''.join(rows) or none.format(7, 'No documents yet.')}</tbody></table>"
+            '<h3>Invoices emailed</h3><table class="emails"><thead><tr><th>Sent</th>'
+            "<th>Invoice</th><th>Contact</th><th>To</th><th>App</th></tr></thead>"
+            f"<tbody>{''.join(sent) or none.format(5, 'No invoice emailed yet.')}</tbody></table>"
+        )
+    back = f'<a href="/console?apiKey={esc(api_key)}">Requests</a>'
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Documents - {esc(provider)}</title><style>{_css()}</style></head><body>"
+        f'<h1>Documents</h1><p class="lead">The documents of the organisations of <strong'
+        f' id="provider">{esc(provider)}</strong>, each with its PDF, and the invoices they'
+        f" emailed (newest first). {back}</p>{''.join(parts)}</body></html>"
+    )

@@ -85,6 +85,8 @@ ACCOUNTING_SCOPES = (
     "accounting.budgets.read",
     "accounting.reports.read",
     "accounting.reports.tenninetynine.read",
+    "accounting.attachments",
+    "accounting.attachments.read",
     "paymentservices",
 )
 SCOPES = (*ACCOUNTING_SCOPES, "offline_access", "openid", "profile", "email")

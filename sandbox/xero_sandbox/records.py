@@ -53,6 +53,16 @@ class Phone:
 
 
 @dataclass(slots=True, kw_only=True)
+class ContactPerson:
+    """A further person at a contact (2.0's ContactPersons)."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    email_address: str | None = None
+    include_in_emails: bool = False
+
+
+@dataclass(slots=True, kw_only=True)
 class Contact:
     """A customer or supplier. ``status`` is ACTIVE, ARCHIVED or GDPRREQUEST (1.0 shows
     anything but ACTIVE as DELETED)."""
@@ -71,6 +81,7 @@ class Contact:
     default_currency: str | None = None
     addresses: list[Address] = field(default_factory=list)
     phones: list[Phone] = field(default_factory=list)
+    persons: list[ContactPerson] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)

@@ -55,6 +55,7 @@ from .process import CONSOLE_PREFIX
 from .store import Credentials, Store, StoreVersionError
 from .v1_0 import PREFIX as V1_PREFIX
 from .v2_0 import PREFIX as V2_PREFIX
+from .v2_0.resources import attachments
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
@@ -76,6 +77,8 @@ class ServeOptions:
     time_scale: float = 1.0
     limits: bool = True
     latency: float = 0.0
+    #: Largest attachment accepted, bytes (None: $XERO_SANDBOX_ATTACHMENT_MAX_BYTES, else 10 MB).
+    attachment_max_bytes: int | None = None
 
 
 #: Signals that stop the server gracefully.
@@ -311,6 +314,7 @@ def serve(options: ServeOptions, out: Any = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         cleanup.append(store.close)
+        cleanup.append(lambda: attachments.close(store))  # an in-memory store's files
         credentials = store.ensure_seeded()
         sock = _bind(options.host, options.port)
         cleanup.append(sock.close)
@@ -325,6 +329,7 @@ def serve(options: ServeOptions, out: Any = None) -> int:
             time_scale=options.time_scale,
             limits=options.limits,
             latency=options.latency,
+            attachment_max_bytes=options.attachment_max_bytes,
         )
         kwargs: dict[str, Any] = {}
         ca_file: Path | None = None

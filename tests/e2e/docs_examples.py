@@ -253,7 +253,7 @@ def _run_blocks(
             )
         if block.lang == "sh":
             for command in block.commands:
-                run_command(block, command)
+                run_command(block, command, shell_variables(namespace))
             continue
         # the line numbers of a traceback are the page's own
         padded = "\n" * block.line + code
@@ -264,10 +264,32 @@ def _run_blocks(
             _as_module(module, compile(padded, block.page, "exec"), modules)
 
 
-def run_command(block: Block, command: str) -> None:
-    """Run one `xero ...` line of a shell example (the sandbox's exports in the environment)."""
-    argv = [XERO, *shlex.split(command)[1:]]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=os.environ.copy())
+_SHELL_VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Z][A-Z0-9_]*)\}|(?P<plain>[A-Z][A-Z0-9_]*))")
+
+
+def shell_variables(namespace: dict[str, Any]) -> dict[str, str]:
+    """The page's upper-case text values (``INVOICE_ID = str(invoice.invoice_id)``): the
+    variables a reader has set in their shell before typing the page's ``$INVOICE_ID``."""
+    return {
+        name: value
+        for name, value in namespace.items()
+        if isinstance(value, str) and name.isupper() and name.isidentifier()
+    }
+
+
+def run_command(block: Block, command: str, variables: dict[str, str] | None = None) -> None:
+    """Run one `xero ...` line of a shell example (the sandbox's exports in the environment;
+    ``$NAME`` is a shell variable the page's Python set, see :func:`shell_variables`)."""
+    env = {**os.environ, **(variables or {})}
+
+    def expand(found: re.Match[str]) -> str:
+        name = found.group("braced") or found.group("plain")
+        if name not in env:
+            raise AssertionError(f"{block.page}:{block.line}: `{command}` uses ${name}, never set")
+        return env[name]
+
+    argv = [XERO, *shlex.split(_SHELL_VARIABLE.sub(expand, command))[1:]]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
     if done.returncode != 0:
         raise AssertionError(
             f"{block.page}:{block.line}: `{command}` exited {done.returncode}:\n{done.stderr[-2000:]}"

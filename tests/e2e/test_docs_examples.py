@@ -42,6 +42,12 @@ def test_every_example_of_the_page_runs(
 ) -> None:
     from .docs_examples import reads, subscribe_webhook, xero_resolves_to
 
+    # The page runs in a folder of its own (files it saves, such as a PDF, land there), with
+    # the repository's examples/ beside it as a reader's checkout has them.
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(workdir)
     with contextlib.ExitStack() as stack:
         if reads(page, "REDIS_URL"):  # a redis-server of the page's own, as REDIS_URL
             monkeypatch.setenv("REDIS_URL", stack.enter_context(running_redis(tmp_path)))

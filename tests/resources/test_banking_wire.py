@@ -20,6 +20,7 @@ from xero_codegen.manifest import load_manifest
 from xero_customer_api import RequestValidationError
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 
+from tests.resources.test_history_allocations_wire import CASES as ISSUE_18_CASES
 from tests.v2.conftest import SCHEMAS, schema
 from tests.v2.fake_xero import as_many_as_sent
 
@@ -571,7 +572,11 @@ def test_every_family_d_endpoint_has_a_case() -> None:
     declared = {  # 204 No Content endpoints: tests/resources/test_no_content_wire.py
         f"{e['resource']}.{e['name']}"
         for e in manifest["endpoints"]
-        if e["resource"] in FAMILY and e.get("returns") != "none"
+        if e["resource"] in FAMILY
+        and e.get("returns") != "none"
+        # issue 18's sub-resources and invoice actions: test_history_allocations_wire.py
+        and not e.get("sub_resource")
+        and f"{e['resource']}.{e['name']}" not in {c.id for c in ISSUE_18_CASES}
     }
     assert declared == {c.id.split("/")[0] for c in CASES}
 

@@ -150,8 +150,8 @@ def test_every_no_content_endpoint_has_a_case() -> None:
     declared = {
         ".".join(p for p in (e["resource"], e.get("sub_resource"), e["name"]) if p)
         for e in load_manifest(SCHEMAS)["endpoints"]
-        if e.get("returns") == "none"
-    }
+        if e.get("returns") == "none" and e["method"] == "DELETE"
+    }  # the POSTs answered by 204 (invoices.email): test_history_allocations_wire.py
     assert declared == {c.id for c in CASES}
 
 

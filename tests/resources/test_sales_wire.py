@@ -24,6 +24,7 @@ from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, _codec, models
 
 from ..v2 import xero_xsd
 from ..v2.fake_xero import as_many_as_sent
+from .test_history_allocations_wire import CASES as ISSUE_18_CASES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas" / "v2.0"
@@ -649,7 +650,12 @@ def test_every_endpoint_of_the_family_has_a_case() -> None:
     declared = {  # 204 No Content endpoints: tests/resources/test_no_content_wire.py
         f"{e['resource']}.{e['name']}"
         for e in manifest["endpoints"]
-        if e["resource"] in FAMILY and e.get("returns") != "none"
+        if e["resource"] in FAMILY
+        and e.get("returns") != "none"
+        # issue 18's sub-resources and invoice actions: test_history_allocations_wire.py
+        and not e.get("sub_resource")
+        and f"{e['resource']}.{e['name']}" not in {c.id for c in ISSUE_18_CASES}
+        and "binary" not in e.get("response", {})  # PDFs: test_attachments_wire.py
     }
     assert declared == {c.id.split("/")[0] for c in CASES if c.id.split(".")[0] in FAMILY}
 

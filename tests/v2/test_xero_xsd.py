@@ -17,6 +17,14 @@ NOT_IN_XEROS_XSDS = {
     "requests/contacts_request/one.xml": "PaymentTerms is spec-only (reference 2.3; 2.10 item 8)",
     "requests/payments_request/delete.xml": "Xero's Payment.xsd requires Date and Amount; the "
     "spec's PaymentDelete body is Status only (reference 2.8; 2.10 item 8)",
+    # issue 18: notes and a bare allocation
+    **{
+        f"requests/history_records_request/{name}.xml": "Xero published no XSD of a note's body"
+        " (HistoryRecords/HistoryRecord): checked against our history_records_request.xsd"
+        for name in ("one", "batch")
+    },
+    "requests/allocations_request/one.xml": "Xero's Allocation.xsd declares the <Allocations>"
+    " root only; a bare <Allocation> (which the sandbox reads too) is checked against ours",
     # family A
     "requests/quotes_request/one.xml": "Quotes have no XSD of Xero's (reference 2: Quote)",
     "requests/quotes_request/delete.xml": "Quotes have no XSD of Xero's (reference 2: Quote)",

@@ -37,7 +37,9 @@ TENANTS = [
 
 def blocks() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # the quick start proper: up to its first sub-section (### Reports ...)
     section = readme.split("## Quick start (API 2.0)", 1)[1].split("\n## ", 1)[0]
+    section = section.split("\n### ", 1)[0]
     # the placeholder becomes a real tenant id, as tests/e2e/docs_examples.py does (tenant
     # ids are GUIDs, checked before sending)
     section = section.replace("YOUR_TENANT_ID", str(TENANTS[0]["tenantId"]))

@@ -153,6 +153,9 @@ class Body:
     param: str | None  # Python parameter name
     batch: bool
     doc: str
+    # issue 18: text fields of the body given as keyword arguments (a note's ``details``), as
+    # (argument, element); the docs list them with the parameters
+    arguments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ class Endpoint:
     stream: bool
     renamed_from: str | None = None
     paged: bool = False  # iter() walks the pages (or offsets) itself
+    field: str | None = None  # issue 18: the text field of the one item returned (response.field)
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -310,7 +314,9 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
     api_raw = manifest.get("api", {})
     package = str(api_raw.get("package", ""))
     response_files = {
-        Path(e["response"]["schema"]).name for e in manifest.get("endpoints", []) if "response" in e
+        Path(e["response"]["schema"]).name
+        for e in manifest.get("endpoints", [])
+        if "schema" in e.get("response", {})  # not a file (response.binary)
     }
     # --- the generator's own front end, called as pipeline.build calls it (the only
     # IR-shaped calls of the diff package). The 2.0 front end takes the write-shape folder
@@ -374,6 +380,11 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
                 param=ep.request.param,
                 batch=ep.request.item_type is not None,
                 doc=ep.request.doc,
+                arguments=tuple(
+                    (f.name, _element_of(codec, ep.request.type, f.name))
+                    for f in ep.request.fields
+                    if f.argument is not None
+                ),
             )
         returns = str(getattr(ep, "returns", "list"))
         if ep.response is not None and not ep.response.is_list:
@@ -397,6 +408,7 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
             stream=ep.stream is not None,
             paged=ep.paging is not None,
             renamed_from=_text(renamed),
+            field=getattr(ep.response, "field", None) if ep.response is not None else None,
         )
 
     # Which models and enums requests write and answers carry.
@@ -505,3 +517,12 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
             for r in getattr(api, "requests", ())
         },
     )
+
+
+def _element_of(api: Any, model: str, attr: str) -> str:
+    """The XML element of the field ``attr`` of ``model`` (its name when not found)."""
+    try:
+        fields = api.model(model).fields
+    except KeyError:
+        return attr
+    return next((f.path for f in fields if f.attr == attr), attr)

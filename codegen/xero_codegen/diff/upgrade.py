@@ -22,6 +22,8 @@ def _call(ep: Endpoint, contract: Contract) -> str:
     args = [p.name + "=..." for p in ep.params if p.required or p.name in ep.one_of[:1]]
     if ep.request is not None and ep.request.param:
         args.insert(0, f"{ep.request.param}=...")
+    if ep.request is not None:  # issue 18: body text given as arguments (a note's details)
+        args += [f"{name}=..." for name, _ in ep.request.arguments if name not in ep.one_of]
     if contract.tenant_parameter:
         args.append("tenant_id=...")
     return f"client.{ep.resource}.{ep.name}({', '.join(args)})"

@@ -61,7 +61,11 @@ from ._transport import ACCEPT_ENCODING, adecoded, bound_by_deadlines, deadline_
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import UnsafeXMLError, bind, parse_document, serialize
 
+if typing.TYPE_CHECKING:
+    from ._binary import Upload
+
 __all__ = [
+    "DEFAULT_MAX_ATTACHMENT_BYTES",
     "DEFAULT_MAX_ITEM_BYTES",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
@@ -94,6 +98,9 @@ DEFAULT_MAX_ITEM_BYTES = 16 * 1024 * 1024
 """What a streamed list (``iter()``) may hold at once: one item and anything before it that
 is not an item (an lxml tree of small elements costs several times its bytes)."""
 DEFAULT_MAX_RETRY_AFTER = 60.0
+DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+"""The largest file an upload sends (Xero's limit per attachment: 10 MB per its 2026 update;
+older sources say 3 MB): larger ones are refused before sending (see ``_binary``)."""
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -532,6 +539,7 @@ class _ClientCore(Generic[_HttpT]):
         max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
         limiter: object = True,
         token_store: TokenStore | None = None,
+        max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
         **credentials: Any,
     ) -> None:
         """``credentials`` are the auth scheme's (``AUTH_SCHEMES[_auth_style]``): 1.0's
@@ -553,6 +561,12 @@ class _ClientCore(Generic[_HttpT]):
             problems.append("`max_response_bytes` must be a positive whole number")
         if not isinstance(max_item_bytes, int) or max_item_bytes <= 0:
             problems.append("`max_item_bytes` must be a positive whole number")
+        if (
+            isinstance(max_attachment_bytes, bool)
+            or not isinstance(max_attachment_bytes, int)
+            or max_attachment_bytes <= 0
+        ):
+            problems.append("`max_attachment_bytes` must be a positive whole number")
         if not isinstance(max_retry_after, (int, float)) or not max_retry_after >= 0:
             problems.append("`max_retry_after` must be a number of seconds >= 0")
         bad_timeout = timeout_problem(timeout)
@@ -570,6 +584,7 @@ class _ClientCore(Generic[_HttpT]):
         self.max_retries = max_retries
         self.max_response_bytes = max_response_bytes
         self.max_item_bytes = max_item_bytes
+        self.max_attachment_bytes = max_attachment_bytes
         self.max_retry_after = max_retry_after
         self.strict = strict
         self._envelope: EnvelopeReader = ENVELOPE_READERS[self._error_style]
@@ -784,6 +799,7 @@ class _ClientCore(Generic[_HttpT]):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         tenantless: bool = False,
         check: Model | None = None,
+        upload: Upload | None = None,
     ) -> httpx.Request:
         """The request of one logical call (sent as is on every attempt).
 
@@ -824,6 +840,9 @@ class _ClientCore(Generic[_HttpT]):
                     [f"the request body cannot be written as XML: {redact(str(exc))}"]
                 ) from exc
             headers.setdefault("Content-Type", self._content_type)
+        if upload is not None:  # a file, streamed on every attempt (see _binary, _rewind)
+            headers["Content-Type"] = upload.content_type
+            headers["Content-Length"] = str(upload.size)
         effective_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
         bad_headers = [name for name, value in headers.items() if not _sendable_header(name, value)]
         if bad_headers:  # never show the value: it may be a token
@@ -843,7 +862,7 @@ class _ClientCore(Generic[_HttpT]):
                 url = self.base_url.join(path)
                 if len(self._urls) < 64:  # endpoint paths are constants; never grow without bound
                     self._urls[path] = url
-            return self._http.build_request(
+            request = self._http.build_request(
                 method,
                 url,
                 params=query,
@@ -852,6 +871,9 @@ class _ClientCore(Generic[_HttpT]):
                 timeout=httpx_timeout(effective_timeout),
                 extensions={"xero_total_timeout": total_timeout(effective_timeout)},
             )
+            if upload is not None:
+                request.extensions["xero_upload"] = upload
+            return request
         except (httpx.InvalidURL, httpx.HTTPError, ValueError, TypeError) as exc:
             # httpx refuses to build it (a URL too long or malformed, a value of the wrong
             # type): nothing was sent, and no httpx exception may reach the caller.
@@ -1181,6 +1203,9 @@ class _ClientCore(Generic[_HttpT]):
         self, request: httpx.Request, path: str, attempt: _Attempt, retries_done: int, retries: int
     ) -> float:
         """Seconds to wait before retrying ``attempt``; raises its error when giving up."""
+        upload = request.extensions.get("xero_upload")
+        if attempt.sent and upload is not None and not upload.replayable:
+            attempt.raise_error()  # its file cannot be read again from the start
         delay = self._retry_delay(request.method, attempt, retries_done, retries)
         if delay is None:
             attempt.raise_error()
@@ -1222,11 +1247,18 @@ class _ClientCore(Generic[_HttpT]):
                 elapsed_ms,
             )
         if log.isEnabledFor(TRACE):
-            if request.content:
+            upload = request.extensions.get("xero_upload")
+            if upload is not None:  # a file: its size and type, never its bytes
+                log.log(TRACE, "request body: %d bytes of %s", upload.size, upload.content_type)
+            elif request.content:
                 log.log(
                     TRACE, "request body: %s", redact(request.content.decode("utf-8", "replace"))
                 )
-            log.log(TRACE, "response body: %s", redact(content.decode("utf-8", "replace")))
+            accept = request.headers.get("accept") or ""
+            if accept != "application/pdf" and accept != "*/*":
+                log.log(TRACE, "response body: %s", redact(content.decode("utf-8", "replace")))
+            else:  # a binary answer (a PDF, an attachment): its size only
+                log.log(TRACE, "response body: %d bytes", len(content))
 
     def _read_connections(
         self, status: int, headers: httpx.Headers, content: bytes
@@ -1558,6 +1590,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         tenantless: bool = False,
         check: Model | None = None,
         subject: Sequence[tuple[str, object]] = (),
+        upload: Upload | None = None,
     ) -> RawResponse[R]:
         try:
             request = self._build_request(
@@ -1572,6 +1605,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
                 tenant_id=tenant_id,
                 idempotency_key=idempotency_key,
                 tenantless=tenantless,
+                upload=upload,
             )
             retries = self._effective_retries(max_retries)
             retries_done = 0
@@ -1611,6 +1645,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         deadline = slot.extend(deadline) if slot else deadline
         try:
             with deadline_scope(deadline):
+                _rewind(request)
                 response = self._http.send(request, stream=True, follow_redirects=False)
                 try:
                     body = _Body(self, response, deadline)
@@ -1735,6 +1770,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         tenantless: bool = False,
         check: Model | None = None,
         subject: Sequence[tuple[str, object]] = (),
+        upload: Upload | None = None,
     ) -> RawResponse[R]:
         try:
             request = self._build_request(
@@ -1749,6 +1785,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
                 tenant_id=tenant_id,
                 idempotency_key=idempotency_key,
                 tenantless=tenantless,
+                upload=upload,
             )
             retries = self._effective_retries(max_retries)
             retries_done = 0
@@ -1788,6 +1825,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         deadline = slot.extend(deadline) if slot else deadline
         try:
             with deadline_scope(deadline):
+                _rewind(request)
                 response = await self._http.send(request, stream=True, follow_redirects=False)
                 try:
                     body = _Body(self, response, deadline)
@@ -1828,6 +1866,15 @@ def _naming(
         return error
     named.__cause__ = error.__cause__
     return named
+
+
+def _rewind(request: httpx.Request) -> None:
+    """Give an upload's request a fresh body stream, read from the start, for this attempt
+    (a transport that read the body before, such as httpx's MockTransport, reads it again)."""
+    upload = request.extensions.get("xero_upload")
+    if upload is not None:
+        request.stream = upload.stream()
+        request.__dict__.pop("_content", None)
 
 
 def token_expired(error: BaseException) -> bool:

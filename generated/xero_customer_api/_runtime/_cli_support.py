@@ -70,6 +70,8 @@ __all__ = [
     "DATETIME",
     "EXIT_CODES_HELP",
     "GUID",
+    "PROGRESS_THRESHOLD",
+    "ByteProgress",
     "CliError",
     "Columns",
     "EnvironmentChoice",
@@ -83,6 +85,8 @@ __all__ = [
     "Settings",
     "State",
     "XeroGroup",
+    "binary_output",
+    "binary_output_options",
     "build_http_client",
     "columns_for",
     "export_invoices_csv",
@@ -99,6 +103,8 @@ __all__ = [
     "read_document",
     "require_one_of",
     "to_jsonable",
+    "transfer_progress_option",
+    "upload_source",
     "with_lines_option",
 ]
 
@@ -2908,3 +2914,249 @@ class _ProfileRow:
     client_id: str | None
     tenant_id: str | None
     store: str | None
+
+
+# ---------------------------------------------------------------------------- binary transfers
+# PDFs and attachments (issue 18): `xero invoices pdf ID -o invoice.pdf`, `xero invoices
+# attachments upload ID FILE`, `... download ID NAME -o FILE`. The SDK's streaming methods do
+# the transfer; the command line only wraps the file objects to count bytes for a progress
+# line, and writes a path through a temporary file renamed on success (as the SDK does).
+
+PROGRESS_THRESHOLD = 1024 * 1024
+"""Transfers shorter than this draw no progress line (unless forced with --progress)."""
+
+
+def _size(count: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
+        count /= 1024
+    return f"{count:,.1f} GB"  # not reached
+
+
+class ByteProgress:
+    """Bytes moved and the rate on standard error (``Uploading scan.pdf: 3.2 MB/20.0 MB
+    (16%, 4.1 MB/s)``), drawn once more than ``threshold`` bytes have moved (``force``: from the
+    first byte), redrawn at most every ``interval`` seconds; nothing when not ``enabled``."""
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        total: int | None,
+        enabled: bool,
+        force: bool = False,
+        stream: IO[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = 0.25,
+        threshold: int = PROGRESS_THRESHOLD,
+    ) -> None:
+        self.label = label
+        self.total = total
+        self.count = 0
+        self.enabled = enabled
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock = clock
+        self.interval = interval
+        self.threshold = 0 if force else threshold
+        self.redraws = 0
+        self._terminal = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._start = clock()
+        self._last = float("-inf")
+
+    def set(self, count: int) -> None:
+        """Bytes moved so far (a retried upload starts again from its first byte)."""
+        self.count = count
+        if not self.enabled or count <= self.threshold:
+            return
+        now = self.clock()
+        if now - self._last >= self.interval:
+            self._draw(now)
+
+    def close(self) -> None:
+        if not self.enabled or (self.count <= self.threshold and not self.redraws):
+            return
+        self._draw(self.clock())
+        if self._terminal:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def _draw(self, now: float) -> None:
+        self._last = now
+        self.redraws += 1
+        elapsed = now - self._start
+        rate = f"{_size(self.count / elapsed)}/s" if elapsed > 0 else "-/s"
+        done = _size(self.count)
+        if self.total:
+            share = min(100, self.count * 100 // self.total)
+            text = f"{self.label}: {done}/{_size(self.total)} ({share}%, {rate})"
+        else:
+            text = f"{self.label}: {done} ({rate})"
+        if self._terminal:
+            self.stream.write(f"\r{text}\x1b[K")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+class _CountingReader:
+    """A binary file whose reads move a progress line (what the SDK uploads from)."""
+
+    mode = "rb"
+
+    def __init__(self, file: IO[bytes], progress: ByteProgress) -> None:
+        self._file = file
+        self._progress = progress
+        self._start = file.tell()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self._progress.set(self._file.tell() - self._start)
+        return data
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def seekable(self) -> bool:
+        return self._file.seekable()
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+
+class _CountingWriter:
+    """A binary file whose writes move a progress line (what the SDK downloads to); seeking
+    back (a retried download) starts the count again."""
+
+    mode = "wb"
+
+    def __init__(self, file: IO[bytes], progress: ByteProgress) -> None:
+        self._file = file
+        self._progress = progress
+        self._start = file.tell() if file.seekable() else 0
+        self.written = 0
+
+    def write(self, data: bytes) -> int:
+        count = self._file.write(data)
+        self.written += len(data)
+        self._progress.set(self.written)
+        return count
+
+    def seekable(self) -> bool:
+        return self._file.seekable()
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        position = self._file.seek(offset, whence)
+        self.written = max(0, position - self._start)
+        return position
+
+    def truncate(self, size: int | None = None) -> int:
+        return self._file.truncate(size)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+
+def transfer_progress_option(func: F) -> F:
+    """``--progress/--no-progress`` of a file transfer, passed as ``progress``."""
+    return click.option(
+        "--progress/--no-progress",
+        "progress",
+        default=None,
+        help="Show bytes and rate on standard error (default: when it is a terminal and the"
+        " file is over 1 MB).",
+    )(func)
+
+
+def binary_output_options(func: F) -> F:
+    """``-o/--output`` and ``--progress/--no-progress``, passed as ``output`` and ``progress``."""
+    func = transfer_progress_option(func)
+    func = click.option(
+        "-o",
+        "--output",
+        "output",
+        metavar="FILE",
+        default="-",
+        show_default=True,
+        help="Where to write the file (written through a temporary file and renamed once"
+        " complete); - for standard output (refused when it is a terminal).",
+    )(func)
+    return func
+
+
+@contextlib.contextmanager
+def binary_output(output: str, label: str, progress: bool | None) -> Iterator[Any]:
+    """The file a binary answer is written to: ``output`` (atomically) or standard output.
+
+    Yields a binary file object for the SDK's ``*_to(destination=...)``; on success a path is
+    renamed into place, on failure nothing is left behind.
+    """
+    from ._binary import AtomicFile
+
+    counter = ByteProgress(
+        label, total=None, enabled=progress_enabled(progress), force=bool(progress)
+    )
+    if output == "-":
+        if sys.stdout.isatty():
+            raise click.UsageError(
+                "refusing to write a binary file to the terminal: give -o FILE (or redirect"
+                " standard output to a file)"
+            )
+        try:
+            yield _CountingWriter(sys.stdout.buffer, counter)
+            sys.stdout.buffer.flush()
+        finally:
+            counter.close()
+        return
+    problem = AtomicFile.problem(output)
+    if problem:
+        raise click.BadParameter(problem.replace("`destination`", "the output"), param_hint="-o")
+    target = AtomicFile(output)
+    try:
+        file = target.open()
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write there: {exc.strerror}", param_hint="-o") from None
+    try:
+        yield _CountingWriter(file, counter)
+        target.commit()
+    finally:
+        target.discard()  # nothing left behind unless committed
+        counter.close()
+
+
+@contextlib.contextmanager
+def upload_source(path: str, name: str | None, progress: bool | None) -> Iterator[tuple[Any, str]]:
+    """The content and file name of an upload: ``path`` opened for reading (``-``: standard
+    input, which needs ``--name``); a file's reads move a progress line on standard error."""
+    if path == "-":
+        if not name:
+            raise click.UsageError("give --name NAME with - (standard input has no file name)")
+        yield sys.stdin.buffer, name
+        return
+    try:
+        file = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise click.BadParameter(
+            f"{path!r} cannot be read: {exc.strerror}", param_hint="FILE"
+        ) from None
+    with file:
+        try:
+            total: int | None = os.fstat(file.fileno()).st_size
+        except OSError:
+            total = None
+        counter = ByteProgress(
+            f"Uploading {os.path.basename(path)}",
+            total=total,
+            enabled=progress_enabled(progress),
+            force=bool(progress),
+        )
+        try:
+            yield _CountingReader(file, counter), name or os.path.basename(path)
+        finally:
+            counter.close()

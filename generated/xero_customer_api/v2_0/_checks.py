@@ -105,6 +105,7 @@ _Currency = Model("Currency", "Currency", module=_MODELS)
 _EntityValidationError = Model("EntityValidationError", "EntityValidationError", module=_MODELS)
 _EntityWarning = Model("EntityWarning", "EntityWarning", module=_MODELS)
 _ExpenseClaim = Model("ExpenseClaim", "ExpenseClaim", module=_MODELS)
+_HistoryRecord = Model("HistoryRecord", "HistoryRecord", module=_MODELS)
 _Invoice = Model("Invoice", "Invoice", module=_MODELS)
 _InvoiceAddress = Model("InvoiceAddress", "InvoiceAddress", module=_MODELS)
 _InvoicePayment = Model("InvoicePayment", "InvoicePayment", module=_MODELS)
@@ -602,6 +603,14 @@ _ExpenseClaim.fields = (
         "ReceiptID",
         text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
     ),
+)
+
+_HistoryRecord.fields = (
+    Field("changes", "Changes", text()),
+    Field("date_utc", "DateUTC", utc_datetime()),
+    Field("date_utc_string", "DateUTCString", text()),
+    Field("user", "User", text()),
+    Field("details", "Details", text(max_length=2500)),
 )
 
 _Invoice.fields = (
@@ -1332,6 +1341,7 @@ CHECKS: dict[str, Model] = {
     "EntityValidationError": _EntityValidationError,
     "EntityWarning": _EntityWarning,
     "ExpenseClaim": _ExpenseClaim,
+    "HistoryRecord": _HistoryRecord,
     "Invoice": _Invoice,
     "InvoiceAddress": _InvoiceAddress,
     "InvoicePayment": _InvoicePayment,

@@ -26,7 +26,11 @@ from .._runtime import (
     SyncAPIClient,
     TimeoutTypes,
 )
-from .._runtime._base_client import DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_RETRY_AFTER
+from .._runtime._base_client import (
+    DEFAULT_MAX_ATTACHMENT_BYTES,
+    DEFAULT_MAX_ITEM_BYTES,
+    DEFAULT_MAX_RETRY_AFTER,
+)
 from .._runtime._limiter import Limiter, RateLimits
 from .._runtime._tokens import TokenStore
 
@@ -127,6 +131,8 @@ class XeroClient(SyncAPIClient):
         strict: Refuse answers with elements the schema does not know (contract tests).
         max_item_bytes: The most ``iter()`` holds at once: one item and anything before it that
             is not an item (16 MiB by default); a longer stretch of junk fails.
+        max_attachment_bytes: The largest file an attachment upload sends (10 MiB by default, Xero's limit per
+            file): a larger one is refused with RequestValidationError before any byte is sent.
         limiter: Xero's rate limits kept by the client, so calls wait for a slot instead of earning a
             429: True (the default: Xero's limits, shared by every client of the app in this
             process), a RateLimits (other limits or max_wait), a Limiter (e.g.
@@ -170,6 +176,7 @@ class XeroClient(SyncAPIClient):
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
         max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
+        max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
     ) -> None:
         super().__init__(
             access_token=access_token,
@@ -191,6 +198,7 @@ class XeroClient(SyncAPIClient):
             max_retry_after=max_retry_after,
             strict=strict,
             max_item_bytes=max_item_bytes,
+            max_attachment_bytes=max_attachment_bytes,
         )
 
     def connections(self) -> list[Connection]:
@@ -526,6 +534,8 @@ class AsyncXeroClient(AsyncAPIClient):
         strict: Refuse answers with elements the schema does not know (contract tests).
         max_item_bytes: The most ``iter()`` holds at once: one item and anything before it that
             is not an item (16 MiB by default); a longer stretch of junk fails.
+        max_attachment_bytes: The largest file an attachment upload sends (10 MiB by default, Xero's limit per
+            file): a larger one is refused with RequestValidationError before any byte is sent.
         limiter: Xero's rate limits kept by the client, so calls wait for a slot instead of earning a
             429: True (the default: Xero's limits, shared by every client of the app in this
             process), a RateLimits (other limits or max_wait), a Limiter (e.g.
@@ -569,6 +579,7 @@ class AsyncXeroClient(AsyncAPIClient):
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
         max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
+        max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
     ) -> None:
         super().__init__(
             access_token=access_token,
@@ -590,6 +601,7 @@ class AsyncXeroClient(AsyncAPIClient):
             max_retry_after=max_retry_after,
             strict=strict,
             max_item_bytes=max_item_bytes,
+            max_attachment_bytes=max_attachment_bytes,
         )
 
     async def connections(self) -> list[Connection]:

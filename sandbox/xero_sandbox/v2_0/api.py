@@ -26,6 +26,7 @@ from ..limits import RateLimiter
 from ..store import App, Org, Store
 from . import codec
 from .errors import IDEMPOTENCY, ApiError
+from .resources import attachments
 from .service import RESOURCES, Answer, Call, Handler, NotFound, Service, route
 
 PREFIX = "/api.xro/2.0/"
@@ -176,6 +177,8 @@ class Api:
             org,
             app,
             app.name,
+            upload=request.upload,
+            root_url=f"{request.scheme}://{request.headers.get('host', 'localhost')}",
         )
         if request.method in ("PUT", "POST") and request.body.strip():
             self.service.reader.read_ahead(request.body)  # outside the store's lock
@@ -186,10 +189,13 @@ class Api:
             if request.method == "GET":
                 with self.store.read():
                     self.service.begin()
-                    return self._answer(handler(self.service, call))
+                    answer = handler(self.service, call)
+                    if len(segments) == 2 and isinstance(answer, Answer):
+                        attachments.include_in_record(self.service, call, answer.root)
+                    return self._respond(answer)
             with self.store.write():
                 self.service.begin()
-                return self._answer(handler(self.service, call))
+                return self._respond(handler(self.service, call))
         except ApiError as exc:
             return self._error(exc)
         except NotFound:
@@ -202,7 +208,16 @@ class Api:
     def _answer(answer: Answer) -> Response:
         if answer.status == 204:  # a DELETE Xero answers with no body
             return Response(204, b"", XML_TYPE)
+        if answer.content is not None:  # a PDF or a file, as it is
+            kind = (answer.content_type or "application/octet-stream").encode("latin-1")
+            return Response(answer.status, answer.content, kind)
         return Response(answer.status, codec.to_bytes(answer.root), XML_TYPE)
+
+    @classmethod
+    def _respond(cls, answer: Answer | Response) -> Response:
+        """A handler's answer as sent: raw bytes as they are (a downloaded attachment, sent
+        from its file), an XML answer through :meth:`_answer`."""
+        return answer if isinstance(answer, Response) else cls._answer(answer)
 
     @staticmethod
     def _error(exc: ApiError) -> Response:
@@ -225,6 +240,8 @@ class Api:
                     request.path.encode(),
                     request.query_string.encode(),
                     request.body,
+                    # a streamed body (an attachment) by its digest
+                    request.upload.sha256.encode() if request.upload is not None else b"",
                 ]
             )
         ).hexdigest()
@@ -243,7 +260,7 @@ class Api:
                         stored[1], stored[2], XML_TYPE, [(b"idempotent-replayed", b"true")]
                     )
                 try:
-                    response = self._answer(handler(self.service, call))
+                    response = self._respond(handler(self.service, call))
                 except ApiError as exc:
                     response = self._error(exc)
                 except NotFound:

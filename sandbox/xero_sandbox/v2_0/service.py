@@ -44,10 +44,12 @@ from xero_customer_api.v2_0 import models
 
 from .. import ledger, records, webhooks
 from ..amounts import fits_decimal, multiply, round2, total
+from ..http import Upload
 from ..records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ..store import App, Org, Store, new_guid
 from . import codec, schema, view
 from .errors import POST_DATA_INVALID, QUERY_PARSE, VALIDATION, ApiError, Problems
+from .resources import attachments
 from .where import QueryError, compile_order, compile_where
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -97,14 +99,26 @@ class Call:
     org: Org
     app: App
     provider: str
+    #: The body when the app streamed it to a file (an attachment), else None.
+    upload: Upload | None = None
+    #: ``scheme://host[:port]`` as the client reached the sandbox (for URLs in answers).
+    root_url: str = ""
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A handler's answer: an HTTP status and the XML document."""
+    """A handler's answer: an HTTP status and the XML document, or (``content``) bytes served
+    as they are with their ``content_type`` (a PDF, an attachment)."""
 
     status: int
     root: etree._Element
+    content: bytes | None = None
+    content_type: str | None = None
+
+    @classmethod
+    def binary(cls, content: bytes, content_type: str) -> Answer:
+        """A 200 of raw bytes (``root`` is then an empty placeholder, never served)."""
+        return cls(200, etree.Element("Binary"), content, content_type)
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -236,6 +250,9 @@ class Service:
         """Forget what this thread read for its previous call."""
         self._calls.settings = None
         self._calls.numbers = {}
+        from .resources import history
+
+        history.begin()
 
     def tax_rate(self, org: int, tax_type: str) -> Decimal | None:
         """The rate (a fraction) of a tax type lines and accounts may use: a seeded one, or an
@@ -359,7 +376,9 @@ class Service:
         ]
 
         def build(c: records.Contact) -> models.Contact:
-            model = view.contact_model(c)
+            model = view.contact_model(
+                c, attached=attachments.has_attachments(self.store, org, c.contact_id)
+            )
             if summary:
                 model.addresses, model.phones = [], []
             return model
@@ -377,7 +396,10 @@ class Service:
         )
         if found is None:
             raise NotFound()
-        return self._shape(call, "Contacts", [codec.entity(view.contact_model(found))])
+        model = view.contact_model(
+            found, attached=attachments.has_attachments(self.store, org, found.contact_id)
+        )
+        return self._shape(call, "Contacts", [codec.entity(model)])
 
     def put_contacts(self, call: Call) -> Answer:
         """PUT Contacts: create one or a batch."""
@@ -408,7 +430,8 @@ class Service:
             try:
                 self._refuse_unfaithful(org, element, item)
                 saved = self._save_contact(org, item, create_only=create_only)
-                results.append(view.contact_model(saved))
+                attached = attachments.has_attachments(self.store, org, saved.contact_id)
+                results.append(view.contact_model(saved, attached=attached))
             except Problems as problems:
                 results.append(problems)
         return self._batch(call, "Contacts", items, results, "contact_id")
@@ -490,8 +513,19 @@ class Service:
                 )
                 for p in item.phones
             ]
+        if item.contact_persons:
+            rec.persons = [
+                records.ContactPerson(
+                    first_name=p.first_name,
+                    last_name=p.last_name,
+                    email_address=p.email_address,
+                    include_in_emails=bool(p.include_in_emails),
+                )
+                for p in item.contact_persons
+            ]
         rec.updated = self.store.stamp()
         self.store.save_contact(org, rec)
+        _history().saved(self.store, org, "contacts", rec.contact_id, rec, created=not existing)
         self.emit(org, "CONTACT", "UPDATE" if existing else "CREATE", rec.contact_id)
         return rec
 
@@ -620,6 +654,7 @@ class Service:
                 unit_dp=unit_dp,
                 summary=summary,
                 credits=allocated.get(i.invoice_id),
+                attached=attachments.has_attachments(self.store, org, i.invoice_id),
             )
 
         return self._shape(call, "Invoices", self._query_list(call, invoices, build, pageable=True))
@@ -632,7 +667,11 @@ class Service:
         )
 
     def get_invoice(self, call: Call) -> Answer:
-        """GET Invoices/{InvoiceID or InvoiceNumber}."""
+        """GET Invoices/{InvoiceID or InvoiceNumber} (its PDF with Accept: application/pdf)."""
+        from .resources import documents  # imports this module
+
+        if documents.wants_pdf(call):
+            return documents.pdf_answer(self, call)
         found = self._find_invoice(call.org.org_id, call.segments[1])
         if found is None:
             raise NotFound()
@@ -694,6 +733,7 @@ class Service:
             updated=self.store.stamp(),
         )
         self.store.save_contact(org, rec)
+        _history().saved(self.store, org, "contacts", rec.contact_id, rec, created=True)
         self.emit(org, "CONTACT", "CREATE", rec.contact_id)  # inferred: Xero announces it too
         return rec
 
@@ -909,6 +949,7 @@ class Service:
         )
         self.store.save_invoice(org, rec)
         ledger.saved(self.store, org, rec)
+        _history().saved(self.store, org, "invoices", rec.invoice_id, rec, created=True)
         self.emit(org, "INVOICE", "CREATE", rec.invoice_id)
         if kind == "ACCREC":
             self._accrec_numbers(org).add(rec.number)
@@ -1009,6 +1050,7 @@ class Service:
         rec.updated = self.store.stamp()
         self.store.save_invoice(org, rec)
         ledger.saved(self.store, org, rec)
+        _history().saved(self.store, org, "invoices", rec.invoice_id, rec, created=False)
         self.emit(org, "INVOICE", "UPDATE", rec.invoice_id)
         return rec
 
@@ -1022,7 +1064,14 @@ class Service:
             for a in self.store.accounts(call.org.org_id)
             if a.status != "DELETED" and _since(a.updated, since)
         ]
-        elements = self._query_list(call, accounts, view.account_model, pageable=False)
+        org = call.org.org_id
+
+        def build(a: records.Account) -> models.Account:
+            return view.account_model(
+                a, attached=attachments.has_attachments(self.store, org, a.account_id)
+            )
+
+        elements = self._query_list(call, accounts, build, pageable=False)
         return self._shape(call, "Accounts", elements)
 
     def _account(self, call: Call) -> records.Account:
@@ -1032,10 +1081,17 @@ class Service:
             raise NotFound()
         return found
 
+    def _account_model(self, org: int, rec: records.Account) -> models.Account:
+        return view.account_model(
+            rec, attached=attachments.has_attachments(self.store, org, rec.account_id)
+        )
+
     def get_account(self, call: Call) -> Answer:
         """GET Accounts/{AccountID}."""
         return self._shape(
-            call, "Accounts", [codec.entity(view.account_model(self._account(call)))]
+            call,
+            "Accounts",
+            [codec.entity(self._account_model(call.org.org_id, self._account(call)))],
         )
 
     def put_account(self, call: Call) -> Answer:
@@ -1117,7 +1173,7 @@ class Service:
             rec.currency_code = item.currency_code
         rec.updated = self.store.stamp()
         self.store.save_account(org, rec)
-        return self._shape(call, "Accounts", [codec.entity(view.account_model(rec))])
+        return self._shape(call, "Accounts", [codec.entity(self._account_model(org, rec))])
 
     def _used_codes(self, org: int) -> set[str]:
         return {
@@ -1416,6 +1472,7 @@ class Service:
             invoice.fully_paid_on = rec.date
         invoice.updated = self.store.stamp()
         self.store.save_invoice(org, invoice)
+        _history().payment_saved(self.store, org, rec, invoice, created=True)
         # inferred: a payment changes the invoice (amounts, status), announced as an UPDATE
         self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)
         return rec
@@ -1443,12 +1500,20 @@ class Service:
                     invoice.status, invoice.fully_paid_on = "AUTHORISED", None
                 invoice.updated = self.store.stamp()
                 self.store.save_invoice(org, invoice)
+                _history().payment_saved(self.store, org, rec, invoice, created=False)
                 self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)  # inferred, as above
         return self._shape(call, "Payments", [codec.entity(self.view.payment(org, rec))])
 
 
 class NotFound(Exception):
     """The record of the path does not exist (404 text/html)."""
+
+
+def _history() -> Any:
+    """The history module (:mod:`.resources.history`: it imports this one)."""
+    from .resources import history
+
+    return history
 
 
 #: A route: (method, resource, number of path segments), or for a sub-resource of a record

@@ -17,6 +17,7 @@ from xero_customer_api.v2_0 import models
 from .. import records
 from ..amounts import quantize
 from ..store import Store
+from .resources import attachments
 
 E = TypeVar("E", bound=Enum)
 #: What is allocated to an invoice: its credit notes, prepayments and overpayments.
@@ -36,8 +37,11 @@ def _money(value: Decimal | None, places: int = 2) -> Decimal | None:
     return None if value is None else quantize(value, places)
 
 
-def contact_model(rec: records.Contact, *, summary: bool = False) -> models.Contact:
-    """A stored contact as 2.0 says it (*summary*: what an invoice list shows of it)."""
+def contact_model(
+    rec: records.Contact, *, summary: bool = False, attached: bool | None = None
+) -> models.Contact:
+    """A stored contact as 2.0 says it (*summary*: what an invoice list shows of it;
+    *attached*: whether it has attachments, when known)."""
     if summary:
         return models.Contact(contact_id=rec.contact_id, name=rec.name)
     return models.Contact(
@@ -78,7 +82,17 @@ def contact_model(rec: records.Contact, *, summary: bool = False) -> models.Cont
             for p in rec.phones
             if (phone_kind := enum(models.PhoneType, p.phone_type)) is not None
         ],
+        contact_persons=[
+            models.ContactPerson(
+                first_name=p.first_name,
+                last_name=p.last_name,
+                email_address=p.email_address,
+                include_in_emails=p.include_in_emails,
+            )
+            for p in rec.persons
+        ],
         updated_date_utc=rec.updated,
+        has_attachments=attached,
     )
 
 
@@ -116,10 +130,12 @@ def invoice_model(
     unit_dp: int = 2,
     summary: bool = False,
     credits: InvoiceCredits | None = None,
+    attached: bool = False,
 ) -> models.Invoice:
     """A stored invoice as 2.0 says it; without *lines* (an unpaged list) the lines are left
     out and the contact is only its id and name; *summary* leaves out the payments; *credits*
-    are the credit notes, prepayments and overpayments allocated to it."""
+    are the credit notes, prepayments and overpayments allocated to it; *attached*: it has
+    attachments."""
     credit_notes, prepayments, overpayments = credits or ([], [], [])
     return models.Invoice(
         type=enum(models.InvoiceType, rec.type),
@@ -155,12 +171,12 @@ def invoice_model(
         amount_due=_money(rec.amount_due),
         amount_paid=_money(rec.amount_paid),
         amount_credited=_money(rec.amount_credited),
-        has_attachments=False,
+        has_attachments=attached,
     )
 
 
-def account_model(rec: records.Account) -> models.Account:
-    """An account of the chart."""
+def account_model(rec: records.Account, *, attached: bool = False) -> models.Account:
+    """An account of the chart (*attached*: it has attachments)."""
     return models.Account(
         account_id=rec.account_id,
         code=rec.code,
@@ -174,7 +190,7 @@ def account_model(rec: records.Account) -> models.Account:
         bank_account_number=rec.bank_account_number,
         bank_account_type=models.BankAccountType.BANK if rec.type == "BANK" else None,
         currency_code=rec.currency_code,
-        has_attachments=False,
+        has_attachments=attached,
         updated_date_utc=rec.updated,
     )
 
@@ -258,8 +274,9 @@ class View:
             else None
         )
         return invoice_model(
-            rec, contact, payments, lines=lines, unit_dp=unit_dp, summary=summary, credits=allocated
-        )
+            rec, contact, payments, lines=lines, unit_dp=unit_dp, summary=summary,
+            credits=allocated, attached=attachments.has_attachments(self.store, org_id, rec.invoice_id),
+        )  # fmt: skip
 
     def payment(self, org_id: int, rec: records.Payment) -> models.Payment:
         """A stored payment with its invoice and account (and batch payment, if any)."""

@@ -23,6 +23,7 @@ from .._client import XeroClient
 from .._codecs.types.account import decode_account
 from ..models import (
     Account,
+    Attachment,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -42,6 +43,12 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 @click.group(name="accounts", short_help="The organisation's chart of accounts.")
 def accounts() -> None:
     """The organisation's chart of accounts."""
+
+
+@accounts.group(name="attachments", short_help="Files attached to an account.")
+def accounts_attachments() -> None:
+    """Files attached to an account (at most 10, each at most 10 MB): list them, upload or replace
+    one, download one by file name or AttachmentID."""
 
 
 @accounts.command(
@@ -254,6 +261,215 @@ def accounts_delete(
             account_id=account_id,
         )
         state.emit(answer, "accounts", output_format, one=True, columns=shown)
+
+
+@accounts_attachments.command(
+    name="list",
+    short_help="List the files attached to an account.",
+    epilog="HTTP: GET Accounts/{AccountID}/Attachments",
+)
+@click.argument("account_id", metavar="ACCOUNT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def accounts_attachments_list(
+    state: cs.State,
+    account_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to an account (names, sizes, types and ids; not their content)."""
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "ACCOUNT_ID": account_id,
+        },
+        record=Account,
+    ) as client:
+        answer = client.accounts.attachments.with_raw_response.list(
+            account_id=account_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@accounts_attachments.command(
+    name="upload",
+    short_help="Attach a file to an account; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT Accounts/{AccountID}/Attachments/{FileName}",
+)
+@click.argument("account_id", metavar="ACCOUNT_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def accounts_attachments_upload(
+    state: cs.State,
+    account_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to an account (a file of the same name is replaced); the content is streamed,
+    its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "ACCOUNT_ID": account_id,
+            },
+        ) as client:
+            answer = client.accounts.attachments.with_raw_response.upload(
+                account_id=account_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@accounts_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to an account (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST Accounts/{AccountID}/Attachments/{FileName}",
+)
+@click.argument("account_id", metavar="ACCOUNT_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def accounts_attachments_replace(
+    state: cs.State,
+    account_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to an account (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "ACCOUNT_ID": account_id,
+            },
+        ) as client:
+            answer = client.accounts.attachments.with_raw_response.replace(
+                account_id=account_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@accounts_attachments.command(
+    name="download",
+    short_help="Download a file attached to an account, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET Accounts/{AccountID}/Attachments/{Attachment}",
+)
+@click.argument("account_id", metavar="ACCOUNT_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def accounts_attachments_download(
+    state: cs.State,
+    account_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to an account, by file name or AttachmentID, as bytes;
+    download_to() streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "ACCOUNT_ID": account_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.accounts.attachments.download_to(
+            destination=out,
+            account_id=account_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
 
 
 @accounts.command(

@@ -22,7 +22,9 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.bank_transfer import decode_bank_transfer
 from ..models import (
+    Attachment,
     BankTransfer,
+    HistoryRecord,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -45,6 +47,12 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def bank_transfers() -> None:
     """Money moved between two of the organisation's bank accounts. Transfers are made and deleted,
     never changed."""
+
+
+@bank_transfers.group(name="attachments", short_help="Files attached to a bank transfer.")
+def bank_transfers_attachments() -> None:
+    """Files attached to a bank transfer (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
 
 
 @bank_transfers.command(
@@ -317,6 +325,284 @@ def bank_transfers_delete_many(
             summarize_errors=summarize_errors,
         )
         state.emit(answer, "bank_transfers", output_format, one=False, columns=shown)
+
+
+@bank_transfers.command(
+    name="history",
+    short_help="The history of one bank transfer, oldest first.",
+    epilog="HTTP: GET BankTransfers/{BankTransferID}/History",
+)
+@click.argument("bank_transfer_id", metavar="BANK_TRANSFER_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def bank_transfers_history_list(
+    state: cs.State,
+    bank_transfer_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one bank transfer, oldest first: each change Xero recorded (Changes, DateUTC,
+    User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "BANK_TRANSFER_ID": bank_transfer_id,
+        },
+        record=BankTransfer,
+    ) as client:
+        answer = client.bank_transfers.history.with_raw_response.list(
+            bank_transfer_id=bank_transfer_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@bank_transfers.command(
+    name="note",
+    short_help="Add a note to the history of one bank transfer and return it as recorded.",
+    epilog="HTTP: PUT BankTransfers/{BankTransferID}/History",
+)
+@click.argument("bank_transfer_id", metavar="BANK_TRANSFER_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def bank_transfers_history_add_note(
+    state: cs.State,
+    bank_transfer_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one bank transfer (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "BANK_TRANSFER_ID": bank_transfer_id,
+        },
+        record=BankTransfer,
+    ) as client:
+        answer = client.bank_transfers.history.with_raw_response.add_note(
+            bank_transfer_id=bank_transfer_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@bank_transfers_attachments.command(
+    name="list",
+    short_help="List the files attached to a bank transfer.",
+    epilog="HTTP: GET BankTransfers/{BankTransferID}/Attachments",
+)
+@click.argument("bank_transfer_id", metavar="BANK_TRANSFER_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def bank_transfers_attachments_list(
+    state: cs.State,
+    bank_transfer_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to a bank transfer (names, sizes, types and ids; not their content)."""
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "BANK_TRANSFER_ID": bank_transfer_id,
+        },
+        record=BankTransfer,
+    ) as client:
+        answer = client.bank_transfers.attachments.with_raw_response.list(
+            bank_transfer_id=bank_transfer_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@bank_transfers_attachments.command(
+    name="upload",
+    short_help="Attach a file to a bank transfer; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT BankTransfers/{BankTransferID}/Attachments/{FileName}",
+)
+@click.argument("bank_transfer_id", metavar="BANK_TRANSFER_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def bank_transfers_attachments_upload(
+    state: cs.State,
+    bank_transfer_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to a bank transfer (a file of the same name is replaced); the content is
+    streamed, its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "BANK_TRANSFER_ID": bank_transfer_id,
+            },
+        ) as client:
+            answer = client.bank_transfers.attachments.with_raw_response.upload(
+                bank_transfer_id=bank_transfer_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@bank_transfers_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to a bank transfer (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST BankTransfers/{BankTransferID}/Attachments/{FileName}",
+)
+@click.argument("bank_transfer_id", metavar="BANK_TRANSFER_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def bank_transfers_attachments_replace(
+    state: cs.State,
+    bank_transfer_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to a bank transfer (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "BANK_TRANSFER_ID": bank_transfer_id,
+            },
+        ) as client:
+            answer = client.bank_transfers.attachments.with_raw_response.replace(
+                bank_transfer_id=bank_transfer_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@bank_transfers_attachments.command(
+    name="download",
+    short_help="Download a file attached to a bank transfer, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET BankTransfers/{BankTransferID}/Attachments/{Attachment}",
+)
+@click.argument("bank_transfer_id", metavar="BANK_TRANSFER_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def bank_transfers_attachments_download(
+    state: cs.State,
+    bank_transfer_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to a bank transfer, by file name or AttachmentID, as bytes;
+    download_to() streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "BANK_TRANSFER_ID": bank_transfer_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.bank_transfers.attachments.download_to(
+            destination=out,
+            bank_transfer_id=bank_transfer_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
 
 
 @bank_transfers.command(

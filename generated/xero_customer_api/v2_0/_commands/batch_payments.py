@@ -23,6 +23,7 @@ from .._client import XeroClient
 from .._codecs.types.batch_payment import decode_batch_payment
 from ..models import (
     BatchPayment,
+    HistoryRecord,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -301,6 +302,75 @@ def batch_payments_delete(
             batch_payment_id=batch_payment_id,
         )
         state.emit(answer, "batch_payments", output_format, one=True, columns=shown)
+
+
+@batch_payments.command(
+    name="history",
+    short_help="The history of one batch payment, oldest first.",
+    epilog="HTTP: GET BatchPayments/{BatchPaymentID}/History",
+)
+@click.argument("batch_payment_id", metavar="BATCH_PAYMENT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def batch_payments_history_list(
+    state: cs.State,
+    batch_payment_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one batch payment, oldest first: each change Xero recorded (Changes, DateUTC,
+    User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "BATCH_PAYMENT_ID": batch_payment_id,
+        },
+        record=BatchPayment,
+    ) as client:
+        answer = client.batch_payments.history.with_raw_response.list(
+            batch_payment_id=batch_payment_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@batch_payments.command(
+    name="note",
+    short_help="Add a note to the history of one batch payment and return it as recorded.",
+    epilog="HTTP: PUT BatchPayments/{BatchPaymentID}/History",
+)
+@click.argument("batch_payment_id", metavar="BATCH_PAYMENT_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def batch_payments_history_add_note(
+    state: cs.State,
+    batch_payment_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one batch payment (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "BATCH_PAYMENT_ID": batch_payment_id,
+        },
+        record=BatchPayment,
+    ) as client:
+        answer = client.batch_payments.history.with_raw_response.add_note(
+            batch_payment_id=batch_payment_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @batch_payments.command(

@@ -353,7 +353,7 @@ def contact_groups_contacts_add(
         asked={
             "--contact-group-id": contact_group_id,
         },
-        record=Contact,
+        record=ContactGroup,
     ) as client:
         answer = client.contact_groups.contacts.with_raw_response.add(
             contacts,
@@ -442,6 +442,7 @@ def contact_groups_contacts_remove_all(
         asked={
             "--contact-group-id": contact_group_id,
         },
+        record=ContactGroup,
     ) as client:
         client.contact_groups.contacts.with_raw_response.remove_all(
             contact_group_id=contact_group_id,

@@ -22,8 +22,10 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.contact import decode_contact
 from ..models import (
+    Attachment,
     CisSetting,
     Contact,
+    HistoryRecord,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -43,6 +45,12 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def contacts() -> None:
     """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
     ContactStatus ARCHIVED)."""
+
+
+@contacts.group(name="attachments", short_help="Files attached to a contact.")
+def contacts_attachments() -> None:
+    """Files attached to a contact (at most 10, each at most 10 MB): list them, upload or replace
+    one, download one by file name or AttachmentID."""
 
 
 @contacts.command(
@@ -480,6 +488,284 @@ def contacts_update(
             contact_id=contact_id,
         )
         state.emit(answer, "contacts", output_format, one=True, columns=shown)
+
+
+@contacts.command(
+    name="history",
+    short_help="The history of one contact, oldest first.",
+    epilog="HTTP: GET Contacts/{ContactID}/History",
+)
+@click.argument("contact_id", metavar="CONTACT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def contacts_history_list(
+    state: cs.State,
+    contact_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one contact, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CONTACT_ID": contact_id,
+        },
+        record=Contact,
+    ) as client:
+        answer = client.contacts.history.with_raw_response.list(
+            contact_id=contact_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@contacts.command(
+    name="note",
+    short_help="Add a note to the history of one contact and return it as recorded.",
+    epilog="HTTP: PUT Contacts/{ContactID}/History",
+)
+@click.argument("contact_id", metavar="CONTACT_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def contacts_history_add_note(
+    state: cs.State,
+    contact_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one contact (1 to 2500 characters; Xero records it with Changes
+    Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CONTACT_ID": contact_id,
+        },
+        record=Contact,
+    ) as client:
+        answer = client.contacts.history.with_raw_response.add_note(
+            contact_id=contact_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@contacts_attachments.command(
+    name="list",
+    short_help="List the files attached to a contact.",
+    epilog="HTTP: GET Contacts/{ContactID}/Attachments",
+)
+@click.argument("contact_id", metavar="CONTACT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def contacts_attachments_list(
+    state: cs.State,
+    contact_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to a contact (names, sizes, types and ids; not their content)."""
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CONTACT_ID": contact_id,
+        },
+        record=Contact,
+    ) as client:
+        answer = client.contacts.attachments.with_raw_response.list(
+            contact_id=contact_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@contacts_attachments.command(
+    name="upload",
+    short_help="Attach a file to a contact; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT Contacts/{ContactID}/Attachments/{FileName}",
+)
+@click.argument("contact_id", metavar="CONTACT_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def contacts_attachments_upload(
+    state: cs.State,
+    contact_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to a contact (a file of the same name is replaced); the content is streamed,
+    its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "CONTACT_ID": contact_id,
+            },
+        ) as client:
+            answer = client.contacts.attachments.with_raw_response.upload(
+                contact_id=contact_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@contacts_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to a contact (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST Contacts/{ContactID}/Attachments/{FileName}",
+)
+@click.argument("contact_id", metavar="CONTACT_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def contacts_attachments_replace(
+    state: cs.State,
+    contact_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to a contact (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "CONTACT_ID": contact_id,
+            },
+        ) as client:
+            answer = client.contacts.attachments.with_raw_response.replace(
+                contact_id=contact_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@contacts_attachments.command(
+    name="download",
+    short_help="Download a file attached to a contact, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET Contacts/{ContactID}/Attachments/{Attachment}",
+)
+@click.argument("contact_id", metavar="CONTACT_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def contacts_attachments_download(
+    state: cs.State,
+    contact_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to a contact, by file name or AttachmentID, as bytes; download_to()
+    streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "CONTACT_ID": contact_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.contacts.attachments.download_to(
+            destination=out,
+            contact_id=contact_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
 
 
 @contacts.command(

@@ -20,9 +20,13 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
+from .._codecs.types.allocation import decode_allocation
 from .._codecs.types.credit_note import decode_credit_note
 from ..models import (
+    Allocation,
+    Attachment,
     CreditNote,
+    HistoryRecord,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -48,6 +52,19 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def credit_notes() -> None:
     """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
     attachments, history and PDFs are not here."""
+
+
+@credit_notes.group(name="allocations", short_help="Allocations of a credit note to invoices.")
+def credit_notes_allocations() -> None:
+    """Allocations of a credit note to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the credit note's RemainingCredit follow),
+    or delete one to take it back."""
+
+
+@credit_notes.group(name="attachments", short_help="Files attached to a credit note.")
+def credit_notes_attachments() -> None:
+    """Files attached to a credit note (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
 
 
 @credit_notes.command(
@@ -523,6 +540,418 @@ def credit_notes_delete(
             status=status,
         )
         state.emit(answer, "credit_notes", output_format, one=True, columns=shown)
+
+
+@credit_notes.command(
+    name="history",
+    short_help="The history of one credit note, oldest first.",
+    epilog="HTTP: GET CreditNotes/{CreditNoteID}/History",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def credit_notes_history_list(
+    state: cs.State,
+    credit_note_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one credit note, oldest first: each change Xero recorded (Changes, DateUTC,
+    User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+        },
+        record=CreditNote,
+    ) as client:
+        answer = client.credit_notes.history.with_raw_response.list(
+            credit_note_id=credit_note_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@credit_notes.command(
+    name="note",
+    short_help="Add a note to the history of one credit note and return it as recorded.",
+    epilog="HTTP: PUT CreditNotes/{CreditNoteID}/History",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def credit_notes_history_add_note(
+    state: cs.State,
+    credit_note_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one credit note (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+        },
+        record=CreditNote,
+    ) as client:
+        answer = client.credit_notes.history.with_raw_response.add_note(
+            credit_note_id=credit_note_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@credit_notes_allocations.command(
+    name="create",
+    short_help="Allocate the credit note to invoices of the same contact.",
+    epilog="HTTP: PUT CreditNotes/{CreditNoteID}/Allocations",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def credit_notes_allocations_create(
+    state: cs.State,
+    credit_note_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Allocate the credit note to invoices of the same contact: each allocation names the invoice,
+    the amount applied (AppliedAmount, at most what the invoice owes and what the credit note
+    has left) and the date; answers with the allocations made.
+
+    Input (--file or standard input): Allocations of one credit note, prepayment or overpayment
+    to invoices (PUT CreditNotes|Prepayments|Overpayments/{id}/Allocations). As XML: the root
+    element <Allocations> (or one <Allocation>); as JSON: a list of Allocation objects in the
+    model's shape, or one object.
+    """
+    shown = cs.columns_for(columns, Allocation, COLUMNS)
+    allocations = cs.read_items(
+        input_file,
+        "Allocations",
+        "Allocation",
+        Allocation,
+        decode_allocation,
+        input_format,
+        _checks.CHECKS["Allocation"],
+    )
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+        },
+        record=CreditNote,
+    ) as client:
+        answer = client.credit_notes.allocations.with_raw_response.create(
+            allocations,
+            credit_note_id=credit_note_id,
+        )
+        state.emit(answer, "allocations", output_format, one=False, columns=shown)
+
+
+@credit_notes_allocations.command(
+    name="delete",
+    short_help="Delete one allocation of the credit note.",
+    epilog="HTTP: DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("allocation_id", metavar="ALLOCATION_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def credit_notes_allocations_delete(
+    state: cs.State,
+    credit_note_id: str,
+    allocation_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Delete one allocation of the credit note: the amount goes back to the credit note's
+    remaining credit and the invoice owes it again; answers with the allocation, IsDeleted true.
+    """
+    shown = cs.columns_for(columns, Allocation, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+            "ALLOCATION_ID": allocation_id,
+        },
+        record=Allocation,
+    ) as client:
+        answer = client.credit_notes.allocations.with_raw_response.delete(
+            credit_note_id=credit_note_id,
+            allocation_id=allocation_id,
+        )
+        state.emit(answer, "allocations", output_format, one=True, columns=shown)
+
+
+@credit_notes_attachments.command(
+    name="list",
+    short_help="List the files attached to a credit note.",
+    epilog="HTTP: GET CreditNotes/{CreditNoteID}/Attachments",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def credit_notes_attachments_list(
+    state: cs.State,
+    credit_note_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to a credit note (names, sizes, types and ids; not their content)."""
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "CREDIT_NOTE_ID": credit_note_id,
+        },
+        record=CreditNote,
+    ) as client:
+        answer = client.credit_notes.attachments.with_raw_response.list(
+            credit_note_id=credit_note_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@credit_notes_attachments.command(
+    name="upload",
+    short_help="Attach a file to a credit note; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT CreditNotes/{CreditNoteID}/Attachments/{FileName}",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@click.option(
+    "--include-online/--no-include-online",
+    "include_online",
+    default=False,
+    help="True to show the file to the customer with the online invoice.",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def credit_notes_attachments_upload(
+    state: cs.State,
+    credit_note_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    include_online: bool,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to a credit note (a file of the same name is replaced); the content is
+    streamed, its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "CREDIT_NOTE_ID": credit_note_id,
+            },
+        ) as client:
+            answer = client.credit_notes.attachments.with_raw_response.upload(
+                credit_note_id=credit_note_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+                include_online=include_online,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@credit_notes_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to a credit note (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST CreditNotes/{CreditNoteID}/Attachments/{FileName}",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def credit_notes_attachments_replace(
+    state: cs.State,
+    credit_note_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to a credit note (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "CREDIT_NOTE_ID": credit_note_id,
+            },
+        ) as client:
+            answer = client.credit_notes.attachments.with_raw_response.replace(
+                credit_note_id=credit_note_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@credit_notes_attachments.command(
+    name="download",
+    short_help="Download a file attached to a credit note, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def credit_notes_attachments_download(
+    state: cs.State,
+    credit_note_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to a credit note, by file name or AttachmentID, as bytes;
+    download_to() streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "CREDIT_NOTE_ID": credit_note_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.credit_notes.attachments.download_to(
+            destination=out,
+            credit_note_id=credit_note_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
+
+
+@credit_notes.command(
+    name="pdf",
+    short_help="The credit note as a PDF document, as bytes; pdf_to streams it to a file.",
+    epilog="HTTP: GET CreditNotes/{CreditNoteID}/pdf",
+)
+@click.argument("credit_note_id", metavar="CREDIT_NOTE_ID", type=cs.GUID)
+@cs.binary_output_options
+@click.pass_obj
+def credit_notes_pdf(
+    state: cs.State,
+    credit_note_id: str,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """The credit note as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams
+    it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    label = "Downloading the PDF"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "CREDIT_NOTE_ID": credit_note_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.credit_notes.pdf_to(
+            destination=out,
+            credit_note_id=credit_note_id,
+        )
 
 
 @credit_notes.command(

@@ -23,6 +23,7 @@ from .._client import XeroClient
 from .._codecs.types.expense_claim import decode_expense_claim
 from ..models import (
     ExpenseClaim,
+    HistoryRecord,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -323,6 +324,75 @@ def expense_claims_delete(
             status=status,
         )
         state.emit(answer, "expense_claims", output_format, one=True, columns=shown)
+
+
+@expense_claims.command(
+    name="history",
+    short_help="The history of one expense claim, oldest first.",
+    epilog="HTTP: GET ExpenseClaims/{ExpenseClaimID}/History",
+)
+@click.argument("expense_claim_id", metavar="EXPENSE_CLAIM_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def expense_claims_history_list(
+    state: cs.State,
+    expense_claim_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one expense claim, oldest first: each change Xero recorded (Changes, DateUTC,
+    User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "EXPENSE_CLAIM_ID": expense_claim_id,
+        },
+        record=ExpenseClaim,
+    ) as client:
+        answer = client.expense_claims.history.with_raw_response.list(
+            expense_claim_id=expense_claim_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@expense_claims.command(
+    name="note",
+    short_help="Add a note to the history of one expense claim and return it as recorded.",
+    epilog="HTTP: PUT ExpenseClaims/{ExpenseClaimID}/History",
+)
+@click.argument("expense_claim_id", metavar="EXPENSE_CLAIM_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def expense_claims_history_add_note(
+    state: cs.State,
+    expense_claim_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one expense claim (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "EXPENSE_CLAIM_ID": expense_claim_id,
+        },
+        record=ExpenseClaim,
+    ) as client:
+        answer = client.expense_claims.history.with_raw_response.add_note(
+            expense_claim_id=expense_claim_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @expense_claims.command(

@@ -24,7 +24,10 @@ from .. import models as _models
 from .._client import XeroClient
 from .._codecs.types.invoice import decode_invoice
 from ..models import (
+    Attachment,
+    HistoryRecord,
     Invoice,
+    OnlineInvoice,
 )
 
 __all__ = ["COLUMNS", "GROUP"]
@@ -46,6 +49,12 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 @click.group(name="invoices", short_help="Sales invoices and bills of the organisation.")
 def invoices() -> None:
     """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
+
+
+@invoices.group(name="attachments", short_help="Files attached to an invoice.")
+def invoices_attachments() -> None:
+    """Files attached to an invoice (at most 10, each at most 10 MB): list them, upload or replace
+    one, download one by file name or AttachmentID."""
 
 
 @invoices.command(
@@ -613,6 +622,407 @@ def invoices_delete(
             status=status,
         )
         state.emit(answer, "invoices", output_format, one=True, columns=shown)
+
+
+@invoices.command(
+    name="history",
+    short_help="The history of one invoice, oldest first.",
+    epilog="HTTP: GET Invoices/{InvoiceID}/History",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def invoices_history_list(
+    state: cs.State,
+    invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one invoice, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "INVOICE_ID": invoice_id,
+        },
+        record=Invoice,
+    ) as client:
+        answer = client.invoices.history.with_raw_response.list(
+            invoice_id=invoice_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@invoices.command(
+    name="note",
+    short_help="Add a note to the history of one invoice and return it as recorded.",
+    epilog="HTTP: PUT Invoices/{InvoiceID}/History",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def invoices_history_add_note(
+    state: cs.State,
+    invoice_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one invoice (1 to 2500 characters; Xero records it with Changes
+    Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "INVOICE_ID": invoice_id,
+        },
+        record=Invoice,
+    ) as client:
+        answer = client.invoices.history.with_raw_response.add_note(
+            invoice_id=invoice_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@invoices.command(
+    name="email",
+    short_help="Email a sales invoice to its contact, as Xero's Send does; Xero answers 204 No Content.",
+    epilog="HTTP: POST Invoices/{InvoiceID}/Email",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def invoices_email(
+    state: cs.State,
+    invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Email a sales invoice to its contact (and the contact persons marked IncludeInEmails), as
+    Xero's Send does; Xero answers 204 No Content. Only an ACCREC invoice that is SUBMITTED,
+    AUTHORISED or PAID, whose contact has an email address, can be emailed (otherwise 400).
+
+    Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
+    """
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "INVOICE_ID": invoice_id,
+        },
+        record=Invoice,
+    ) as client:
+        client.invoices.with_raw_response.email(
+            invoice_id=invoice_id,
+        )
+
+
+@invoices.command(
+    name="online-invoice-url",
+    short_help="The address of a sales invoice's online invoice, the page where the customer views and pays it.",
+    epilog="HTTP: GET Invoices/{InvoiceID}/OnlineInvoice",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def invoices_online_invoice_url(
+    state: cs.State,
+    invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The address of a sales invoice's online invoice (https://in.xero.com/...), the page where
+    the customer views and pays it. Only an ACCREC invoice that is SUBMITTED, AUTHORISED or PAID
+    has one (otherwise 400).
+
+    Prints the online_invoice_url alone (for a script: url=$(xero ...)); --format json, csv or
+    xml print the whole OnlineInvoice instead.
+    """
+    shown = cs.columns_for(columns, OnlineInvoice, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "INVOICE_ID": invoice_id,
+        },
+        record=Invoice,
+    ) as client:
+        if raw or output_format not in (None, "table"):
+            answer = client.invoices.with_raw_response.online_invoice_url(
+                invoice_id=invoice_id,
+            )
+            state.emit(answer, "online_invoices", output_format, one=True, columns=shown)
+            return
+        click.echo(
+            client.invoices.online_invoice_url(
+                invoice_id=invoice_id,
+            )
+        )
+
+
+@invoices_attachments.command(
+    name="list",
+    short_help="List the files attached to an invoice.",
+    epilog="HTTP: GET Invoices/{InvoiceID}/Attachments",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def invoices_attachments_list(
+    state: cs.State,
+    invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to an invoice (names, sizes, types and ids; not their content)."""
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "INVOICE_ID": invoice_id,
+        },
+        record=Invoice,
+    ) as client:
+        answer = client.invoices.attachments.with_raw_response.list(
+            invoice_id=invoice_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@invoices_attachments.command(
+    name="upload",
+    short_help="Attach a file to an invoice; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT Invoices/{InvoiceID}/Attachments/{FileName}",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@click.option(
+    "--include-online/--no-include-online",
+    "include_online",
+    default=False,
+    help="True to show the file to the customer with the online invoice.",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def invoices_attachments_upload(
+    state: cs.State,
+    invoice_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    include_online: bool,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to an invoice (a file of the same name is replaced); the content is streamed,
+    its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "INVOICE_ID": invoice_id,
+            },
+        ) as client:
+            answer = client.invoices.attachments.with_raw_response.upload(
+                invoice_id=invoice_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+                include_online=include_online,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@invoices_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to an invoice (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST Invoices/{InvoiceID}/Attachments/{FileName}",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def invoices_attachments_replace(
+    state: cs.State,
+    invoice_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to an invoice (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "INVOICE_ID": invoice_id,
+            },
+        ) as client:
+            answer = client.invoices.attachments.with_raw_response.replace(
+                invoice_id=invoice_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@invoices_attachments.command(
+    name="download",
+    short_help="Download a file attached to an invoice, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET Invoices/{InvoiceID}/Attachments/{Attachment}",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def invoices_attachments_download(
+    state: cs.State,
+    invoice_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to an invoice, by file name or AttachmentID, as bytes;
+    download_to() streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "INVOICE_ID": invoice_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.invoices.attachments.download_to(
+            destination=out,
+            invoice_id=invoice_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
+
+
+@invoices.command(
+    name="pdf",
+    short_help="The invoice as a PDF document, as bytes; pdf_to streams it to a file.",
+    epilog="HTTP: GET Invoices/{InvoiceID}/pdf",
+)
+@click.argument("invoice_id", metavar="INVOICE_ID", type=cs.GUID)
+@cs.binary_output_options
+@click.pass_obj
+def invoices_pdf(
+    state: cs.State,
+    invoice_id: str,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """The invoice as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it to
+    a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    label = "Downloading the PDF"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "INVOICE_ID": invoice_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.invoices.pdf_to(
+            destination=out,
+            invoice_id=invoice_id,
+        )
 
 
 @invoices.command(

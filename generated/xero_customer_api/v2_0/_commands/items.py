@@ -22,6 +22,7 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.item import decode_item
 from ..models import (
+    HistoryRecord,
     Item,
 )
 
@@ -478,10 +479,80 @@ def items_delete(
         asked={
             "--item-id": item_id,
         },
+        record=Item,
     ) as client:
         client.items.with_raw_response.delete(
             item_id=item_id,
         )
+
+
+@items.command(
+    name="history",
+    short_help="The history of one item, oldest first.",
+    epilog="HTTP: GET Items/{ItemID}/History",
+)
+@click.argument("item_id", metavar="ITEM_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def items_history_list(
+    state: cs.State,
+    item_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one item, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "ITEM_ID": item_id,
+        },
+        record=Item,
+    ) as client:
+        answer = client.items.history.with_raw_response.list(
+            item_id=item_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@items.command(
+    name="note",
+    short_help="Add a note to the history of one item and return it as recorded.",
+    epilog="HTTP: PUT Items/{ItemID}/History",
+)
+@click.argument("item_id", metavar="ITEM_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def items_history_add_note(
+    state: cs.State,
+    item_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one item (1 to 2500 characters; Xero records it with Changes
+    Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "ITEM_ID": item_id,
+        },
+        record=Item,
+    ) as client:
+        answer = client.items.history.with_raw_response.add_note(
+            item_id=item_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
 
 
 @items.command(

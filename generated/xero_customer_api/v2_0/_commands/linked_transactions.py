@@ -316,6 +316,7 @@ def linked_transactions_delete(
         asked={
             "--linked-transaction-id": linked_transaction_id,
         },
+        record=LinkedTransaction,
     ) as client:
         client.linked_transactions.with_raw_response.delete(
             linked_transaction_id=linked_transaction_id,

@@ -22,6 +22,8 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.manual_journal import decode_manual_journal
 from ..models import (
+    Attachment,
+    HistoryRecord,
     ManualJournal,
 )
 
@@ -43,6 +45,12 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def manual_journals() -> None:
     """Journals entered by hand: balanced debits and credits to any accounts, drafted, posted,
     voided or deleted."""
+
+
+@manual_journals.group(name="attachments", short_help="Files attached to a manual journal.")
+def manual_journals_attachments() -> None:
+    """Files attached to a manual journal (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
 
 
 @manual_journals.command(
@@ -404,6 +412,286 @@ def manual_journals_delete(
             status=status,
         )
         state.emit(answer, "manual_journals", output_format, one=True, columns=shown)
+
+
+@manual_journals.command(
+    name="history",
+    short_help="The history of one manual journal, oldest first.",
+    epilog="HTTP: GET ManualJournals/{ManualJournalID}/History",
+)
+@click.argument("manual_journal_id", metavar="MANUAL_JOURNAL_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def manual_journals_history_list(
+    state: cs.State,
+    manual_journal_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one manual journal, oldest first: each change Xero recorded (Changes,
+    DateUTC, User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "MANUAL_JOURNAL_ID": manual_journal_id,
+        },
+        record=ManualJournal,
+    ) as client:
+        answer = client.manual_journals.history.with_raw_response.list(
+            manual_journal_id=manual_journal_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@manual_journals.command(
+    name="note",
+    short_help="Add a note to the history of one manual journal and return it as recorded.",
+    epilog="HTTP: PUT ManualJournals/{ManualJournalID}/History",
+)
+@click.argument("manual_journal_id", metavar="MANUAL_JOURNAL_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def manual_journals_history_add_note(
+    state: cs.State,
+    manual_journal_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one manual journal (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "MANUAL_JOURNAL_ID": manual_journal_id,
+        },
+        record=ManualJournal,
+    ) as client:
+        answer = client.manual_journals.history.with_raw_response.add_note(
+            manual_journal_id=manual_journal_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@manual_journals_attachments.command(
+    name="list",
+    short_help="List the files attached to a manual journal.",
+    epilog="HTTP: GET ManualJournals/{ManualJournalID}/Attachments",
+)
+@click.argument("manual_journal_id", metavar="MANUAL_JOURNAL_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def manual_journals_attachments_list(
+    state: cs.State,
+    manual_journal_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to a manual journal (names, sizes, types and ids; not their
+    content).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "MANUAL_JOURNAL_ID": manual_journal_id,
+        },
+        record=ManualJournal,
+    ) as client:
+        answer = client.manual_journals.attachments.with_raw_response.list(
+            manual_journal_id=manual_journal_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@manual_journals_attachments.command(
+    name="upload",
+    short_help="Attach a file to a manual journal; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT ManualJournals/{ManualJournalID}/Attachments/{FileName}",
+)
+@click.argument("manual_journal_id", metavar="MANUAL_JOURNAL_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def manual_journals_attachments_upload(
+    state: cs.State,
+    manual_journal_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to a manual journal (a file of the same name is replaced); the content is
+    streamed, its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "MANUAL_JOURNAL_ID": manual_journal_id,
+            },
+        ) as client:
+            answer = client.manual_journals.attachments.with_raw_response.upload(
+                manual_journal_id=manual_journal_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@manual_journals_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to a manual journal (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST ManualJournals/{ManualJournalID}/Attachments/{FileName}",
+)
+@click.argument("manual_journal_id", metavar="MANUAL_JOURNAL_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def manual_journals_attachments_replace(
+    state: cs.State,
+    manual_journal_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to a manual journal (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "MANUAL_JOURNAL_ID": manual_journal_id,
+            },
+        ) as client:
+            answer = client.manual_journals.attachments.with_raw_response.replace(
+                manual_journal_id=manual_journal_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@manual_journals_attachments.command(
+    name="download",
+    short_help="Download a file attached to a manual journal, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET ManualJournals/{ManualJournalID}/Attachments/{Attachment}",
+)
+@click.argument("manual_journal_id", metavar="MANUAL_JOURNAL_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def manual_journals_attachments_download(
+    state: cs.State,
+    manual_journal_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to a manual journal, by file name or AttachmentID, as bytes;
+    download_to() streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "MANUAL_JOURNAL_ID": manual_journal_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.manual_journals.attachments.download_to(
+            destination=out,
+            manual_journal_id=manual_journal_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
 
 
 @manual_journals.command(

@@ -13,13 +13,17 @@ of these commands runs (or its help is shown).
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import IO, Literal
 
 import click
 
 from ..._runtime import _cli_support as cs
+from .. import _checks
 from .._client import XeroClient
+from .._codecs.types.allocation import decode_allocation
 from ..models import (
+    Allocation,
+    HistoryRecord,
     Overpayment,
 )
 
@@ -43,6 +47,13 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def overpayments() -> None:
     """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
     OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not here)."""
+
+
+@overpayments.group(name="allocations", short_help="Allocations of an overpayment to invoices.")
+def overpayments_allocations() -> None:
+    """Allocations of an overpayment to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the overpayment's RemainingCredit follow),
+    or delete one to take it back."""
 
 
 @overpayments.command(
@@ -200,6 +211,128 @@ def overpayments_get(
             overpayment_id=overpayment_id,
         )
         state.emit(answer, "overpayments", output_format, one=True, columns=shown)
+
+
+@overpayments.command(
+    name="history",
+    short_help="The history of one overpayment, oldest first.",
+    epilog="HTTP: GET Overpayments/{OverpaymentID}/History",
+)
+@click.argument("overpayment_id", metavar="OVERPAYMENT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def overpayments_history_list(
+    state: cs.State,
+    overpayment_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one overpayment, oldest first: each change Xero recorded (Changes, DateUTC,
+    User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "OVERPAYMENT_ID": overpayment_id,
+        },
+        record=Overpayment,
+    ) as client:
+        answer = client.overpayments.history.with_raw_response.list(
+            overpayment_id=overpayment_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@overpayments_allocations.command(
+    name="create",
+    short_help="Allocate the overpayment to invoices of the same contact.",
+    epilog="HTTP: PUT Overpayments/{OverpaymentID}/Allocations",
+)
+@click.argument("overpayment_id", metavar="OVERPAYMENT_ID", type=cs.GUID)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def overpayments_allocations_create(
+    state: cs.State,
+    overpayment_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Allocate the overpayment to invoices of the same contact: each allocation names the invoice,
+    the amount applied (AppliedAmount, at most what the invoice owes and what the overpayment
+    has left) and the date; answers with the allocations made.
+
+    Input (--file or standard input): Allocations of one credit note, prepayment or overpayment
+    to invoices (PUT CreditNotes|Prepayments|Overpayments/{id}/Allocations). As XML: the root
+    element <Allocations> (or one <Allocation>); as JSON: a list of Allocation objects in the
+    model's shape, or one object.
+    """
+    shown = cs.columns_for(columns, Allocation, COLUMNS)
+    allocations = cs.read_items(
+        input_file,
+        "Allocations",
+        "Allocation",
+        Allocation,
+        decode_allocation,
+        input_format,
+        _checks.CHECKS["Allocation"],
+    )
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "OVERPAYMENT_ID": overpayment_id,
+        },
+        record=Overpayment,
+    ) as client:
+        answer = client.overpayments.allocations.with_raw_response.create(
+            allocations,
+            overpayment_id=overpayment_id,
+        )
+        state.emit(answer, "allocations", output_format, one=False, columns=shown)
+
+
+@overpayments_allocations.command(
+    name="delete",
+    short_help="Delete one allocation of the overpayment.",
+    epilog="HTTP: DELETE Overpayments/{OverpaymentID}/Allocations/{AllocationID}",
+)
+@click.argument("overpayment_id", metavar="OVERPAYMENT_ID", type=cs.GUID)
+@click.argument("allocation_id", metavar="ALLOCATION_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def overpayments_allocations_delete(
+    state: cs.State,
+    overpayment_id: str,
+    allocation_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Delete one allocation of the overpayment: the amount goes back to the overpayment's
+    remaining credit and the invoice owes it again; answers with the allocation, IsDeleted true.
+    """
+    shown = cs.columns_for(columns, Allocation, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "OVERPAYMENT_ID": overpayment_id,
+            "ALLOCATION_ID": allocation_id,
+        },
+        record=Allocation,
+    ) as client:
+        answer = client.overpayments.allocations.with_raw_response.delete(
+            overpayment_id=overpayment_id,
+            allocation_id=allocation_id,
+        )
+        state.emit(answer, "allocations", output_format, one=True, columns=shown)
 
 
 @overpayments.command(

@@ -22,6 +22,7 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.payment import decode_payment
 from ..models import (
+    HistoryRecord,
     Payment,
 )
 
@@ -326,6 +327,39 @@ def payments_save(
             payment,
         )
         state.emit(answer, "payments", output_format, one=True, columns=shown)
+
+
+@payments.command(
+    name="history",
+    short_help="The history of one payment, oldest first.",
+    epilog="HTTP: GET Payments/{PaymentID}/History",
+)
+@click.argument("payment_id", metavar="PAYMENT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def payments_history_list(
+    state: cs.State,
+    payment_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one payment, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "PAYMENT_ID": payment_id,
+        },
+        record=Payment,
+    ) as client:
+        answer = client.payments.history.with_raw_response.list(
+            payment_id=payment_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
 
 
 @payments.command(

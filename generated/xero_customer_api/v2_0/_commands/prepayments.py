@@ -13,13 +13,17 @@ of these commands runs (or its help is shown).
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import IO, Literal
 
 import click
 
 from ..._runtime import _cli_support as cs
+from .. import _checks
 from .._client import XeroClient
+from .._codecs.types.allocation import decode_allocation
 from ..models import (
+    Allocation,
+    HistoryRecord,
     Prepayment,
 )
 
@@ -43,6 +47,13 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def prepayments() -> None:
     """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
     PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+
+
+@prepayments.group(name="allocations", short_help="Allocations of a prepayment to invoices.")
+def prepayments_allocations() -> None:
+    """Allocations of a prepayment to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the prepayment's RemainingCredit follow), or
+    delete one to take it back."""
 
 
 @prepayments.command(
@@ -200,6 +211,128 @@ def prepayments_get(
             prepayment_id=prepayment_id,
         )
         state.emit(answer, "prepayments", output_format, one=True, columns=shown)
+
+
+@prepayments.command(
+    name="history",
+    short_help="The history of one prepayment, oldest first.",
+    epilog="HTTP: GET Prepayments/{PrepaymentID}/History",
+)
+@click.argument("prepayment_id", metavar="PREPAYMENT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def prepayments_history_list(
+    state: cs.State,
+    prepayment_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one prepayment, oldest first: each change Xero recorded (Changes, DateUTC,
+    User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "PREPAYMENT_ID": prepayment_id,
+        },
+        record=Prepayment,
+    ) as client:
+        answer = client.prepayments.history.with_raw_response.list(
+            prepayment_id=prepayment_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@prepayments_allocations.command(
+    name="create",
+    short_help="Allocate the prepayment to invoices of the same contact.",
+    epilog="HTTP: PUT Prepayments/{PrepaymentID}/Allocations",
+)
+@click.argument("prepayment_id", metavar="PREPAYMENT_ID", type=cs.GUID)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def prepayments_allocations_create(
+    state: cs.State,
+    prepayment_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Allocate the prepayment to invoices of the same contact: each allocation names the invoice,
+    the amount applied (AppliedAmount, at most what the invoice owes and what the prepayment has
+    left) and the date; answers with the allocations made.
+
+    Input (--file or standard input): Allocations of one credit note, prepayment or overpayment
+    to invoices (PUT CreditNotes|Prepayments|Overpayments/{id}/Allocations). As XML: the root
+    element <Allocations> (or one <Allocation>); as JSON: a list of Allocation objects in the
+    model's shape, or one object.
+    """
+    shown = cs.columns_for(columns, Allocation, COLUMNS)
+    allocations = cs.read_items(
+        input_file,
+        "Allocations",
+        "Allocation",
+        Allocation,
+        decode_allocation,
+        input_format,
+        _checks.CHECKS["Allocation"],
+    )
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "PREPAYMENT_ID": prepayment_id,
+        },
+        record=Prepayment,
+    ) as client:
+        answer = client.prepayments.allocations.with_raw_response.create(
+            allocations,
+            prepayment_id=prepayment_id,
+        )
+        state.emit(answer, "allocations", output_format, one=False, columns=shown)
+
+
+@prepayments_allocations.command(
+    name="delete",
+    short_help="Delete one allocation of the prepayment.",
+    epilog="HTTP: DELETE Prepayments/{PrepaymentID}/Allocations/{AllocationID}",
+)
+@click.argument("prepayment_id", metavar="PREPAYMENT_ID", type=cs.GUID)
+@click.argument("allocation_id", metavar="ALLOCATION_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def prepayments_allocations_delete(
+    state: cs.State,
+    prepayment_id: str,
+    allocation_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Delete one allocation of the prepayment: the amount goes back to the prepayment's remaining
+    credit and the invoice owes it again; answers with the allocation, IsDeleted true.
+    """
+    shown = cs.columns_for(columns, Allocation, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "PREPAYMENT_ID": prepayment_id,
+            "ALLOCATION_ID": allocation_id,
+        },
+        record=Allocation,
+    ) as client:
+        answer = client.prepayments.allocations.with_raw_response.delete(
+            prepayment_id=prepayment_id,
+            allocation_id=allocation_id,
+        )
+        state.emit(answer, "allocations", output_format, one=True, columns=shown)
 
 
 @prepayments.command(

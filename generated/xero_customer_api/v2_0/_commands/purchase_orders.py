@@ -22,6 +22,8 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.purchase_order import decode_purchase_order
 from ..models import (
+    Attachment,
+    HistoryRecord,
     PurchaseOrder,
 )
 
@@ -44,6 +46,12 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def purchase_orders() -> None:
     """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by saving
     Status DELETED."""
+
+
+@purchase_orders.group(name="attachments", short_help="Files attached to a purchase order.")
+def purchase_orders_attachments() -> None:
+    """Files attached to a purchase order (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
 
 
 @purchase_orders.command(
@@ -490,6 +498,323 @@ def purchase_orders_delete(
             purchase_order_id=purchase_order_id,
         )
         state.emit(answer, "purchase_orders", output_format, one=True, columns=shown)
+
+
+@purchase_orders.command(
+    name="history",
+    short_help="The history of one purchase order, oldest first.",
+    epilog="HTTP: GET PurchaseOrders/{PurchaseOrderID}/History",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def purchase_orders_history_list(
+    state: cs.State,
+    purchase_order_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one purchase order, oldest first: each change Xero recorded (Changes,
+    DateUTC, User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "PURCHASE_ORDER_ID": purchase_order_id,
+        },
+        record=PurchaseOrder,
+    ) as client:
+        answer = client.purchase_orders.history.with_raw_response.list(
+            purchase_order_id=purchase_order_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@purchase_orders.command(
+    name="note",
+    short_help="Add a note to the history of one purchase order and return it as recorded.",
+    epilog="HTTP: PUT PurchaseOrders/{PurchaseOrderID}/History",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def purchase_orders_history_add_note(
+    state: cs.State,
+    purchase_order_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one purchase order (1 to 2500 characters; Xero records it with
+    Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "PURCHASE_ORDER_ID": purchase_order_id,
+        },
+        record=PurchaseOrder,
+    ) as client:
+        answer = client.purchase_orders.history.with_raw_response.add_note(
+            purchase_order_id=purchase_order_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@purchase_orders_attachments.command(
+    name="list",
+    short_help="List the files attached to a purchase order.",
+    epilog="HTTP: GET PurchaseOrders/{PurchaseOrderID}/Attachments",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def purchase_orders_attachments_list(
+    state: cs.State,
+    purchase_order_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to a purchase order (names, sizes, types and ids; not their
+    content).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "PURCHASE_ORDER_ID": purchase_order_id,
+        },
+        record=PurchaseOrder,
+    ) as client:
+        answer = client.purchase_orders.attachments.with_raw_response.list(
+            purchase_order_id=purchase_order_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@purchase_orders_attachments.command(
+    name="upload",
+    short_help="Attach a file to a purchase order; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def purchase_orders_attachments_upload(
+    state: cs.State,
+    purchase_order_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to a purchase order (a file of the same name is replaced); the content is
+    streamed, its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "PURCHASE_ORDER_ID": purchase_order_id,
+            },
+        ) as client:
+            answer = client.purchase_orders.attachments.with_raw_response.upload(
+                purchase_order_id=purchase_order_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@purchase_orders_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to a purchase order (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def purchase_orders_attachments_replace(
+    state: cs.State,
+    purchase_order_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to a purchase order (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "PURCHASE_ORDER_ID": purchase_order_id,
+            },
+        ) as client:
+            answer = client.purchase_orders.attachments.with_raw_response.replace(
+                purchase_order_id=purchase_order_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@purchase_orders_attachments.command(
+    name="download",
+    short_help="Download a file attached to a purchase order, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def purchase_orders_attachments_download(
+    state: cs.State,
+    purchase_order_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to a purchase order, by file name or AttachmentID, as bytes;
+    download_to() streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "PURCHASE_ORDER_ID": purchase_order_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.purchase_orders.attachments.download_to(
+            destination=out,
+            purchase_order_id=purchase_order_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
+
+
+@purchase_orders.command(
+    name="pdf",
+    short_help="The purchase order as a PDF document, as bytes; pdf_to streams it to a file.",
+    epilog="HTTP: GET PurchaseOrders/{PurchaseOrderID}/pdf",
+)
+@click.argument("purchase_order_id", metavar="PURCHASE_ORDER_ID", type=cs.GUID)
+@cs.binary_output_options
+@click.pass_obj
+def purchase_orders_pdf(
+    state: cs.State,
+    purchase_order_id: str,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """The purchase order as a PDF document (what Xero prints or emails), as bytes; pdf_to()
+    streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    label = "Downloading the PDF"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "PURCHASE_ORDER_ID": purchase_order_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.purchase_orders.pdf_to(
+            destination=out,
+            purchase_order_id=purchase_order_id,
+        )
 
 
 @purchase_orders.command(

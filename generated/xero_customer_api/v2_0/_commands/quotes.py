@@ -22,6 +22,8 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.quote import decode_quote
 from ..models import (
+    Attachment,
+    HistoryRecord,
     Quote,
 )
 
@@ -44,6 +46,14 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def quotes() -> None:
     """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
     INVOICED; deleted by saving Status DELETED."""
+
+
+@quotes.group(
+    name="attachments", short_help="Files attached to a quote (at most 10, each at most 10 MB)."
+)
+def quotes_attachments() -> None:
+    """Files attached to a quote (at most 10, each at most 10 MB): list them, upload or replace
+    one, download one by file name or AttachmentID."""
 
 
 @quotes.command(
@@ -471,6 +481,321 @@ def quotes_delete(
             quote_id=quote_id,
         )
         state.emit(answer, "quotes", output_format, one=True, columns=shown)
+
+
+@quotes.command(
+    name="history",
+    short_help="The history of one quote, oldest first.",
+    epilog="HTTP: GET Quotes/{QuoteID}/History",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def quotes_history_list(
+    state: cs.State,
+    quote_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one quote, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "QUOTE_ID": quote_id,
+        },
+        record=Quote,
+    ) as client:
+        answer = client.quotes.history.with_raw_response.list(
+            quote_id=quote_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@quotes.command(
+    name="note",
+    short_help="Add a note to the history of one quote and return it as recorded.",
+    epilog="HTTP: PUT Quotes/{QuoteID}/History",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def quotes_history_add_note(
+    state: cs.State,
+    quote_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one quote (1 to 2500 characters; Xero records it with Changes
+    Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "QUOTE_ID": quote_id,
+        },
+        record=Quote,
+    ) as client:
+        answer = client.quotes.history.with_raw_response.add_note(
+            quote_id=quote_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@quotes_attachments.command(
+    name="list",
+    short_help="List the files attached to a quote.",
+    epilog="HTTP: GET Quotes/{QuoteID}/Attachments",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def quotes_attachments_list(
+    state: cs.State,
+    quote_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to a quote (names, sizes, types and ids; not their content)."""
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "QUOTE_ID": quote_id,
+        },
+        record=Quote,
+    ) as client:
+        answer = client.quotes.attachments.with_raw_response.list(
+            quote_id=quote_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@quotes_attachments.command(
+    name="upload",
+    short_help="Attach a file to a quote; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT Quotes/{QuoteID}/Attachments/{FileName}",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def quotes_attachments_upload(
+    state: cs.State,
+    quote_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to a quote (a file of the same name is replaced); the content is streamed, its
+    type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "QUOTE_ID": quote_id,
+            },
+        ) as client:
+            answer = client.quotes.attachments.with_raw_response.upload(
+                quote_id=quote_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@quotes_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to a quote (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST Quotes/{QuoteID}/Attachments/{FileName}",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def quotes_attachments_replace(
+    state: cs.State,
+    quote_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to a quote (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "QUOTE_ID": quote_id,
+            },
+        ) as client:
+            answer = client.quotes.attachments.with_raw_response.replace(
+                quote_id=quote_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@quotes_attachments.command(
+    name="download",
+    short_help="Download a file attached to a quote, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET Quotes/{QuoteID}/Attachments/{Attachment}",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def quotes_attachments_download(
+    state: cs.State,
+    quote_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to a quote, by file name or AttachmentID, as bytes; download_to()
+    streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "QUOTE_ID": quote_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.quotes.attachments.download_to(
+            destination=out,
+            quote_id=quote_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
+
+
+@quotes.command(
+    name="pdf",
+    short_help="The quote as a PDF document, as bytes; pdf_to streams it to a file.",
+    epilog="HTTP: GET Quotes/{QuoteID}/pdf",
+)
+@click.argument("quote_id", metavar="QUOTE_ID", type=cs.GUID)
+@cs.binary_output_options
+@click.pass_obj
+def quotes_pdf(
+    state: cs.State,
+    quote_id: str,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """The quote as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it to a
+    file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    label = "Downloading the PDF"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "QUOTE_ID": quote_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.quotes.pdf_to(
+            destination=out,
+            quote_id=quote_id,
+        )
 
 
 @quotes.command(

@@ -22,6 +22,8 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.receipt import decode_receipt
 from ..models import (
+    Attachment,
+    HistoryRecord,
     Receipt,
 )
 
@@ -44,6 +46,12 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def receipts() -> None:
     """Expense claim receipts: what users spent, to be claimed in expense claims; attachments and
     history are not here."""
+
+
+@receipts.group(name="attachments", short_help="Files attached to a receipt.")
+def receipts_attachments() -> None:
+    """Files attached to a receipt (at most 10, each at most 10 MB): list them, upload or replace
+    one, download one by file name or AttachmentID."""
 
 
 @receipts.command(
@@ -330,6 +338,248 @@ def receipts_save(
             unit_dp=unit_dp,
         )
         state.emit(answer, "receipts", output_format, one=True, columns=shown)
+
+
+@receipts.command(
+    name="history",
+    short_help="The history of one receipt, oldest first.",
+    epilog="HTTP: GET Receipts/{ReceiptID}/History",
+)
+@click.argument("receipt_id", metavar="RECEIPT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def receipts_history_list(
+    state: cs.State,
+    receipt_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one receipt, oldest first: each change Xero recorded (Changes, DateUTC, User,
+    Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "RECEIPT_ID": receipt_id,
+        },
+        record=Receipt,
+    ) as client:
+        answer = client.receipts.history.with_raw_response.list(
+            receipt_id=receipt_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@receipts_attachments.command(
+    name="list",
+    short_help="List the files attached to a receipt.",
+    epilog="HTTP: GET Receipts/{ReceiptID}/Attachments",
+)
+@click.argument("receipt_id", metavar="RECEIPT_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def receipts_attachments_list(
+    state: cs.State,
+    receipt_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to a receipt (names, sizes, types and ids; not their content)."""
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "RECEIPT_ID": receipt_id,
+        },
+        record=Receipt,
+    ) as client:
+        answer = client.receipts.attachments.with_raw_response.list(
+            receipt_id=receipt_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@receipts_attachments.command(
+    name="upload",
+    short_help="Attach a file to a receipt; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT Receipts/{ReceiptID}/Attachments/{FileName}",
+)
+@click.argument("receipt_id", metavar="RECEIPT_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def receipts_attachments_upload(
+    state: cs.State,
+    receipt_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to a receipt (a file of the same name is replaced); the content is streamed,
+    its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "RECEIPT_ID": receipt_id,
+            },
+        ) as client:
+            answer = client.receipts.attachments.with_raw_response.upload(
+                receipt_id=receipt_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@receipts_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to a receipt (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST Receipts/{ReceiptID}/Attachments/{FileName}",
+)
+@click.argument("receipt_id", metavar="RECEIPT_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def receipts_attachments_replace(
+    state: cs.State,
+    receipt_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to a receipt (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "RECEIPT_ID": receipt_id,
+            },
+        ) as client:
+            answer = client.receipts.attachments.with_raw_response.replace(
+                receipt_id=receipt_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@receipts_attachments.command(
+    name="download",
+    short_help="Download a file attached to a receipt, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET Receipts/{ReceiptID}/Attachments/{Attachment}",
+)
+@click.argument("receipt_id", metavar="RECEIPT_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def receipts_attachments_download(
+    state: cs.State,
+    receipt_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to a receipt, by file name or AttachmentID, as bytes; download_to()
+    streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "RECEIPT_ID": receipt_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.receipts.attachments.download_to(
+            destination=out,
+            receipt_id=receipt_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
 
 
 @receipts.command(

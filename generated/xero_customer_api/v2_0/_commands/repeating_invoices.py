@@ -21,6 +21,8 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.repeating_invoice import decode_repeating_invoice
 from ..models import (
+    Attachment,
+    HistoryRecord,
     RepeatingInvoice,
 )
 
@@ -43,6 +45,12 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 def repeating_invoices() -> None:
     """Repeating invoice templates: Xero makes an invoice or bill on each date of their schedule
     (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+
+
+@repeating_invoices.group(name="attachments", short_help="Files attached to a repeating invoice.")
+def repeating_invoices_attachments() -> None:
+    """Files attached to a repeating invoice (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
 
 
 @repeating_invoices.command(
@@ -395,6 +403,286 @@ def repeating_invoices_delete(
             repeating_invoice_id=repeating_invoice_id,
         )
         state.emit(answer, "repeating_invoices", output_format, one=True, columns=shown)
+
+
+@repeating_invoices.command(
+    name="history",
+    short_help="The history of one repeating invoice, oldest first.",
+    epilog="HTTP: GET RepeatingInvoices/{RepeatingInvoiceID}/History",
+)
+@click.argument("repeating_invoice_id", metavar="REPEATING_INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_history_list(
+    state: cs.State,
+    repeating_invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """The history of one repeating invoice, oldest first: each change Xero recorded (Changes,
+    DateUTC, User, Details) and each note.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "REPEATING_INVOICE_ID": repeating_invoice_id,
+        },
+        record=RepeatingInvoice,
+    ) as client:
+        answer = client.repeating_invoices.history.with_raw_response.list(
+            repeating_invoice_id=repeating_invoice_id,
+        )
+        state.emit(answer, "history_records", output_format, one=False, columns=shown)
+
+
+@repeating_invoices.command(
+    name="note",
+    short_help="Add a note to the history of one repeating invoice and return it as recorded.",
+    epilog="HTTP: PUT RepeatingInvoices/{RepeatingInvoiceID}/History",
+)
+@click.argument("repeating_invoice_id", metavar="REPEATING_INVOICE_ID", type=cs.GUID)
+@click.argument("details", metavar="DETAILS", type=str)
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_history_add_note(
+    state: cs.State,
+    repeating_invoice_id: str,
+    details: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Add a note to the history of one repeating invoice (1 to 2500 characters; Xero records it
+    with Changes Note and User System Generated) and return it as recorded.
+    """
+    shown = cs.columns_for(columns, HistoryRecord, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "REPEATING_INVOICE_ID": repeating_invoice_id,
+        },
+        record=RepeatingInvoice,
+    ) as client:
+        answer = client.repeating_invoices.history.with_raw_response.add_note(
+            repeating_invoice_id=repeating_invoice_id,
+            details=details,
+        )
+        state.emit(answer, "history_records", output_format, one=True, columns=shown)
+
+
+@repeating_invoices_attachments.command(
+    name="list",
+    short_help="List the files attached to a repeating invoice.",
+    epilog="HTTP: GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments",
+)
+@click.argument("repeating_invoice_id", metavar="REPEATING_INVOICE_ID", type=cs.GUID)
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_attachments_list(
+    state: cs.State,
+    repeating_invoice_id: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """List the files attached to a repeating invoice (names, sizes, types and ids; not their
+    content).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "REPEATING_INVOICE_ID": repeating_invoice_id,
+        },
+        record=RepeatingInvoice,
+    ) as client:
+        answer = client.repeating_invoices.attachments.with_raw_response.list(
+            repeating_invoice_id=repeating_invoice_id,
+        )
+        state.emit(answer, "attachments", output_format, one=False, columns=shown)
+
+
+@repeating_invoices_attachments.command(
+    name="upload",
+    short_help="Attach a file to a repeating invoice; the content is streamed, its type taken from the file name unless given.",
+    epilog="HTTP: PUT RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}",
+)
+@click.argument("repeating_invoice_id", metavar="REPEATING_INVOICE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_attachments_upload(
+    state: cs.State,
+    repeating_invoice_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Attach a file to a repeating invoice (a file of the same name is replaced); the content is
+    streamed, its type taken from the file name unless given.
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "REPEATING_INVOICE_ID": repeating_invoice_id,
+            },
+        ) as client:
+            answer = client.repeating_invoices.attachments.with_raw_response.upload(
+                repeating_invoice_id=repeating_invoice_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@repeating_invoices_attachments.command(
+    name="replace",
+    short_help="Replace a file attached to a repeating invoice (POST; a new name is added, as by upload).",
+    epilog="HTTP: POST RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}",
+)
+@click.argument("repeating_invoice_id", metavar="REPEATING_INVOICE_ID", type=cs.GUID)
+@click.argument("content", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--name",
+    "file_name",
+    default=None,
+    help="The attachment's file name (default: FILE's own name; needed with -).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from --name or FILE, else application/octet-stream).",
+)
+@cs.transfer_progress_option
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_attachments_replace(
+    state: cs.State,
+    repeating_invoice_id: str,
+    file_name: str | None,
+    content: str,
+    content_type: str | None,
+    progress: bool | None,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
+    raw: bool,
+) -> None:
+    """Replace a file attached to a repeating invoice (POST; a new name is added, as by upload()).
+
+    FILE is read in chunks and streamed (- reads standard input, with --name); a progress line
+    shows on standard error for files over 1 MB when it is a terminal (--progress forces it).
+    """
+    shown = cs.columns_for(columns, Attachment, COLUMNS)
+    with cs.upload_source(content, file_name, progress) as (source, file_name):
+        with state.client(
+            XeroClient,
+            raw=raw,
+            asked={
+                "REPEATING_INVOICE_ID": repeating_invoice_id,
+            },
+        ) as client:
+            answer = client.repeating_invoices.attachments.with_raw_response.replace(
+                repeating_invoice_id=repeating_invoice_id,
+                file_name=file_name,
+                content=source,
+                content_type=content_type,
+            )
+            state.emit(answer, "attachments", output_format, one=True, columns=shown)
+
+
+@repeating_invoices_attachments.command(
+    name="download",
+    short_help="Download a file attached to a repeating invoice, by file name or AttachmentID, as bytes; download_to streams it to a file.",
+    epilog="HTTP: GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}",
+)
+@click.argument("repeating_invoice_id", metavar="REPEATING_INVOICE_ID", type=cs.GUID)
+@click.argument("file_name", metavar="[FILE_NAME]", type=str, required=False)
+@click.option(
+    "--attachment-id",
+    "attachment_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the attachment (AttachmentID).",
+)
+@click.option(
+    "--content-type",
+    "content_type",
+    default=None,
+    help="The file's media type (default: guessed from the file name, else application/octet-stream).",
+)
+@cs.binary_output_options
+@click.pass_obj
+def repeating_invoices_attachments_download(
+    state: cs.State,
+    repeating_invoice_id: str,
+    file_name: str | None,
+    attachment_id: str | None,
+    content_type: str | None,
+    progress: bool | None,
+    output: str,
+) -> None:
+    """Download a file attached to a repeating invoice, by file name or AttachmentID, as bytes;
+    download_to() streams it to a file.
+
+    The file is written to -o FILE (through a temporary file renamed once complete) or, with -o
+    -, to standard output when that is not a terminal; a progress line shows on standard error
+    past 1 MB when it is a terminal (--progress forces it).
+    """
+    cs.require_one_of(
+        {
+            "FILE_NAME": file_name,
+            "--attachment-id": attachment_id,
+        }
+    )
+    label = "Downloading the file"
+    with (
+        state.client(
+            XeroClient,
+            asked={
+                "REPEATING_INVOICE_ID": repeating_invoice_id,
+                "FILE_NAME": file_name,
+                "--attachment-id": attachment_id,
+            },
+        ) as client,
+        cs.binary_output(output, label, progress) as out,
+    ):
+        client.repeating_invoices.attachments.download_to(
+            destination=out,
+            repeating_invoice_id=repeating_invoice_id,
+            file_name=file_name,
+            attachment_id=attachment_id,
+            content_type=content_type,
+        )
 
 
 @repeating_invoices.command(

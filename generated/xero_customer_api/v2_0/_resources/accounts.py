@@ -10,14 +10,20 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``accounts.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.accounts``.
+
+``client.accounts.attachments`` (AccountsAttachmentsResource, in this module): Files attached to an account (at most 10, each at most 10 MB): list them, upload or replace one,
+download one by file name or AttachmentID.
 """
 
 from __future__ import annotations
 
 import builtins
 import datetime
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from functools import cached_property
+from typing import IO
 
 from ..._runtime import (
     NOT_GIVEN,
@@ -28,7 +34,9 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
+from ..._runtime._binary import adownload_to, asend_upload, binary_call, download_to, send_upload
 from ..._runtime._query import (
+    check_one_of,
     encode_datetime,
     encode_guid,
     encode_path_segment,
@@ -38,18 +46,716 @@ from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
 from .._codecs.requests.accounts_request import encode_request_account
 from .._codecs.responses.accounts_response import decode_accounts_response
+from .._codecs.responses.attachments_response import decode_attachments_response
 from .._codecs.types.account import decode_account
 from ..models import (
     Account,
     AccountsResponse,
+    Attachment,
+    AttachmentsResponse,
 )
 
 __all__ = [
+    "AccountsAttachmentsResource",
+    "AccountsAttachmentsResourceWithRawResponse",
     "AccountsResource",
     "AccountsResourceWithRawResponse",
+    "AsyncAccountsAttachmentsResource",
+    "AsyncAccountsAttachmentsResourceWithRawResponse",
     "AsyncAccountsResource",
     "AsyncAccountsResourceWithRawResponse",
 ]
+
+
+class AccountsAttachmentsResourceWithRawResponse:
+    """Accounts.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def upload(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT Accounts/{AccountID}/Attachments/{FileName}: like ``accounts.attachments.upload()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="PUT",
+            folder="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("account_id", account_id),
+            ],
+        )
+
+    def replace(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST Accounts/{AccountID}/Attachments/{FileName}: like ``accounts.attachments.replace()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="POST",
+            folder="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("account_id", account_id),
+            ],
+        )
+
+    def download(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET Accounts/{AccountID}/Attachments/{Attachment}: like ``accounts.attachments.download()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = self._client._request(
+            **binary_call(
+                self._client,
+                path="Accounts/"
+                + encode_path_segment("account_id", encode_guid("account_id", account_id))
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("account_id", account_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        account_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET Accounts/{AccountID}/Attachments/{Attachment}: like ``accounts.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return download_to(
+            self._client,
+            destination,
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id))
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("account_id", account_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    def list(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET Accounts/{AccountID}/Attachments: like ``accounts.attachments.list()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id))
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AccountsAttachmentsResource:
+    """Files attached to an account (at most 10, each at most 10 MB): list them, upload or replace
+    one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AccountsAttachmentsResourceWithRawResponse(client)
+
+    def upload(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to an account (a file of the same name is replaced); the content is
+        streamed, its type taken from the file name unless given.
+
+        ``PUT Accounts/{AccountID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the accounts's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.upload(
+            account_id=account_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def replace(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to an account (POST; a new name is added, as by upload()).
+
+        ``POST Accounts/{AccountID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the accounts's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.replace(
+            account_id=account_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def download(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to an account, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET Accounts/{AccountID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download(
+                account_id=account_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        account_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET Accounts/{AccountID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download_to(
+                destination=destination,
+                account_id=account_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def list(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to an account (names, sizes, types and ids; not their content).
+
+        ``GET Accounts/{AccountID}/Attachments``
+
+        Args:
+            account_id: Xero's identifier of the account.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the account (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.attachments
 
 
 class AccountsResourceWithRawResponse:
@@ -57,6 +763,12 @@ class AccountsResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def attachments(self) -> AccountsAttachmentsResourceWithRawResponse:
+        """``accounts.attachments`` with raw answers: Files attached to an account (at most 10, each at most 10 MB): list them, upload or
+        replace one, download one by file name or AttachmentID."""
+        return AccountsAttachmentsResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -306,6 +1018,8 @@ class AccountsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -338,6 +1052,12 @@ class AccountsResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AccountsResourceWithRawResponse(client)
+
+    @cached_property
+    def attachments(self) -> AccountsAttachmentsResource:
+        """Files attached to an account (at most 10, each at most 10 MB): list them, upload or
+        replace one, download one by file name or AttachmentID."""
+        return AccountsAttachmentsResource(self._client)
 
     def list(
         self,
@@ -616,6 +1336,8 @@ class AccountsResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -631,11 +1353,708 @@ class AccountsResource:
         return require_payload(next(iter(raw.parsed.accounts), None), "Account")
 
 
+class AsyncAccountsAttachmentsResourceWithRawResponse:
+    """Accounts.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def upload(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT Accounts/{AccountID}/Attachments/{FileName}: like ``accounts.attachments.upload()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="PUT",
+            folder="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("account_id", account_id),
+            ],
+        )
+
+    async def replace(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST Accounts/{AccountID}/Attachments/{FileName}: like ``accounts.attachments.replace()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="POST",
+            folder="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("account_id", account_id),
+            ],
+        )
+
+    async def download(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET Accounts/{AccountID}/Attachments/{Attachment}: like ``accounts.attachments.download()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = await self._client._request(
+            **binary_call(
+                self._client,
+                path="Accounts/"
+                + encode_path_segment("account_id", encode_guid("account_id", account_id))
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("account_id", account_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        account_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET Accounts/{AccountID}/Attachments/{Attachment}: like ``accounts.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return await adownload_to(
+            self._client,
+            destination,
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id))
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("account_id", account_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    async def list(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET Accounts/{AccountID}/Attachments: like ``accounts.attachments.list()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id))
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncAccountsAttachmentsResource:
+    """Files attached to an account (at most 10, each at most 10 MB): list them, upload or replace
+    one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncAccountsAttachmentsResourceWithRawResponse(client)
+
+    async def upload(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to an account (a file of the same name is replaced); the content is
+        streamed, its type taken from the file name unless given.
+
+        ``PUT Accounts/{AccountID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the accounts's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.upload(
+            account_id=account_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def replace(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to an account (POST; a new name is added, as by upload()).
+
+        ``POST Accounts/{AccountID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the accounts's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.replace(
+            account_id=account_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def download(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to an account, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET Accounts/{AccountID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download(
+                account_id=account_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        account_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET Accounts/{AccountID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            account_id: Xero's identifier of the account.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download_to(
+                destination=destination,
+                account_id=account_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def list(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to an account (names, sizes, types and ids; not their content).
+
+        ``GET Accounts/{AccountID}/Attachments``
+
+        Args:
+            account_id: Xero's identifier of the account.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the account (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.attachments
+
+
 class AsyncAccountsResourceWithRawResponse:
     """Accounts endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def attachments(self) -> AsyncAccountsAttachmentsResourceWithRawResponse:
+        """``accounts.attachments`` with raw answers: Files attached to an account (at most 10, each at most 10 MB): list them, upload or
+        replace one, download one by file name or AttachmentID."""
+        return AsyncAccountsAttachmentsResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -885,6 +2304,8 @@ class AsyncAccountsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -917,6 +2338,12 @@ class AsyncAccountsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncAccountsResourceWithRawResponse(client)
+
+    @cached_property
+    def attachments(self) -> AsyncAccountsAttachmentsResource:
+        """Files attached to an account (at most 10, each at most 10 MB): list them, upload or
+        replace one, download one by file name or AttachmentID."""
+        return AsyncAccountsAttachmentsResource(self._client)
 
     async def list(
         self,
@@ -1195,6 +2622,8 @@ class AsyncAccountsResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

@@ -11,15 +11,27 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``credit_notes.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.credit_notes``.
+
+``client.credit_notes.history`` (CreditNotesHistoryResource, in this module): The history of a credit note: what Xero recorded (created, edited, approved, paid, voided ...),
+by whom and when, and the notes added.
+
+``client.credit_notes.allocations`` (CreditNotesAllocationsResource, in this module): Allocations of a credit note to invoices: apply part of its remaining credit to an invoice (the
+invoice's AmountDue and AmountCredited and the credit note's RemainingCredit follow), or delete
+one to take it back.
+
+``client.credit_notes.attachments`` (CreditNotesAttachmentsResource, in this module): Files attached to a credit note (at most 10, each at most 10 MB): list them, upload or replace
+one, download one by file name or AttachmentID.
 """
 
 from __future__ import annotations
 
 import builtins
 import datetime
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Literal
+from functools import cached_property
+from typing import IO, Literal
 
 from ..._runtime import (
     NOT_GIVEN,
@@ -31,6 +43,7 @@ from ..._runtime import (
 )
 from ..._runtime._base_client import require_payload
 from ..._runtime._batch import BatchResult, asend_batch, send_batch
+from ..._runtime._binary import adownload_to, asend_upload, binary_call, download_to, send_upload
 from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_choice,
@@ -43,24 +56,1226 @@ from ..._runtime._query import (
     encode_string,
 )
 from .. import _checks
+from .._codecs.requests.allocations_request import encode_request_allocations
 from .._codecs.requests.credit_notes_request import (
     encode_request_credit_note,
     encode_request_credit_notes,
 )
+from .._codecs.requests.history_records_request import encode_request_history_records
+from .._codecs.responses.allocations_response import decode_allocations_response
+from .._codecs.responses.attachments_response import decode_attachments_response
 from .._codecs.responses.credit_notes_response import decode_credit_notes_response
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.types.credit_note import decode_credit_note
 from ..models import (
+    Allocation,
+    AllocationsResponse,
+    Attachment,
+    AttachmentsResponse,
     CreditNote,
     CreditNotesResponse,
     CreditNoteStatus,
+    HistoryRecord,
+    HistoryRecordsResponse,
 )
 
 __all__ = [
+    "AsyncCreditNotesAllocationsResource",
+    "AsyncCreditNotesAllocationsResourceWithRawResponse",
+    "AsyncCreditNotesAttachmentsResource",
+    "AsyncCreditNotesAttachmentsResourceWithRawResponse",
+    "AsyncCreditNotesHistoryResource",
+    "AsyncCreditNotesHistoryResourceWithRawResponse",
     "AsyncCreditNotesResource",
     "AsyncCreditNotesResourceWithRawResponse",
+    "CreditNotesAllocationsResource",
+    "CreditNotesAllocationsResourceWithRawResponse",
+    "CreditNotesAttachmentsResource",
+    "CreditNotesAttachmentsResourceWithRawResponse",
+    "CreditNotesHistoryResource",
+    "CreditNotesHistoryResourceWithRawResponse",
     "CreditNotesResource",
     "CreditNotesResourceWithRawResponse",
 ]
+
+
+class CreditNotesHistoryResourceWithRawResponse:
+    """Credit_notes.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET CreditNotes/{CreditNoteID}/History: like ``credit_notes.history.list()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/History: like ``credit_notes.history.add_note()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class CreditNotesHistoryResource:
+    """The history of a credit note: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = CreditNotesHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one credit note, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET CreditNotes/{CreditNoteID}/History``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the credit note (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one credit note (1 to 2500 characters; Xero records it with
+        Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT CreditNotes/{CreditNoteID}/History``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            credit_note_id=credit_note_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class CreditNotesAllocationsResourceWithRawResponse:
+    """Credit_notes.allocations endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/Allocations: like ``credit_notes.allocations.create()``, with the raw answer.
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Allocations",
+            params=[],
+            body=_checks.as_list(allocations, "allocations", "Allocation"),
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            encode=encode_request_allocations,
+            check=_checks.CHECKS["Allocation"].requiring("Invoice", "AppliedAmount", "Date"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}: like ``credit_notes.allocations.delete()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Allocations/"
+            + encode_path_segment("allocation_id", encode_guid("allocation_id", allocation_id)),
+            params=[],
+            body=None,
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+                ("allocation_id", allocation_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class CreditNotesAllocationsResource:
+    """Allocations of a credit note to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the credit note's RemainingCredit follow),
+    or delete one to take it back."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = CreditNotesAllocationsResourceWithRawResponse(client)
+
+    def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Allocation]:
+        """Allocate the credit note to invoices of the same contact: each allocation names the
+        invoice, the amount applied (AppliedAmount, at most what the invoice owes and what the
+        credit note has left) and the date; answers with the allocations made.
+
+        ``PUT CreditNotes/{CreditNoteID}/Allocations``
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Allocation``: the allocations as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            allocations,
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.allocations
+
+    def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Allocation:
+        """Delete one allocation of the credit note: the amount goes back to the credit note's
+        remaining credit and the invoice owes it again; answers with the allocation, IsDeleted
+        true.
+
+        ``DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Allocation`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            credit_note_id=credit_note_id,
+            allocation_id=allocation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.allocations), None), "Allocation")
+
+
+class CreditNotesAttachmentsResourceWithRawResponse:
+    """Credit_notes.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def upload(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        include_online: bool = False,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/Attachments/{FileName}: like ``credit_notes.attachments.upload()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            include_online: True to show the file to the customer with the online invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="PUT",
+            folder="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[
+                ("IncludeOnline", encode_bool("include_online", include_online)),
+            ],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+        )
+
+    def replace(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST CreditNotes/{CreditNoteID}/Attachments/{FileName}: like ``credit_notes.attachments.replace()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="POST",
+            folder="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+        )
+
+    def download(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}: like ``credit_notes.attachments.download()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = self._client._request(
+            **binary_call(
+                self._client,
+                path="CreditNotes/"
+                + encode_path_segment(
+                    "credit_note_id", encode_guid("credit_note_id", credit_note_id)
+                )
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("credit_note_id", credit_note_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        credit_note_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}: like ``credit_notes.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return download_to(
+            self._client,
+            destination,
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("credit_note_id", credit_note_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET CreditNotes/{CreditNoteID}/Attachments: like ``credit_notes.attachments.list()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class CreditNotesAttachmentsResource:
+    """Files attached to a credit note (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = CreditNotesAttachmentsResourceWithRawResponse(client)
+
+    def upload(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        include_online: bool = False,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to a credit note (a file of the same name is replaced); the content is
+        streamed, its type taken from the file name unless given.
+
+        ``PUT CreditNotes/{CreditNoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the credit notes's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            include_online: True to show the file to the customer with the online invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.upload(
+            credit_note_id=credit_note_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            include_online=include_online,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def replace(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to a credit note (POST; a new name is added, as by upload()).
+
+        ``POST CreditNotes/{CreditNoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the credit notes's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.replace(
+            credit_note_id=credit_note_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def download(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to a credit note, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download(
+                credit_note_id=credit_note_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        credit_note_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download_to(
+                destination=destination,
+                credit_note_id=credit_note_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to a credit note (names, sizes, types and ids; not their
+        content).
+
+        ``GET CreditNotes/{CreditNoteID}/Attachments``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the credit note (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.attachments
 
 
 class CreditNotesResourceWithRawResponse:
@@ -68,6 +1283,135 @@ class CreditNotesResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> CreditNotesHistoryResourceWithRawResponse:
+        """``credit_notes.history`` with raw answers: The history of a credit note: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return CreditNotesHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def allocations(self) -> CreditNotesAllocationsResourceWithRawResponse:
+        """``credit_notes.allocations`` with raw answers: Allocations of a credit note to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the credit note's
+        RemainingCredit follow), or delete one to take it back."""
+        return CreditNotesAllocationsResourceWithRawResponse(self._client)
+
+    @cached_property
+    def attachments(self) -> CreditNotesAttachmentsResourceWithRawResponse:
+        """``credit_notes.attachments`` with raw answers: Files attached to a credit note (at most 10, each at most 10 MB): list them, upload or
+        replace one, download one by file name or AttachmentID."""
+        return CreditNotesAttachmentsResourceWithRawResponse(self._client)
+
+    def pdf(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET CreditNotes/{CreditNoteID}/pdf: like ``credit_notes.pdf()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        raw: RawResponse[bytes] = self._client._request(
+            **binary_call(
+                self._client,
+                path="CreditNotes/"
+                + encode_path_segment(
+                    "credit_note_id", encode_guid("credit_note_id", credit_note_id)
+                )
+                + "/pdf",
+                accept="application/pdf",
+                params=[],
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("credit_note_id", credit_note_id),
+                ],
+            )
+        )
+        return raw
+
+    def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET CreditNotes/{CreditNoteID}/pdf: like ``credit_notes.pdf_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return download_to(
+            self._client,
+            destination,
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/pdf",
+            accept="application/pdf",
+            params=[],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+        )
 
     def list(
         self,
@@ -625,6 +1969,129 @@ class CreditNotesResource:
         self._client = client
         self.with_raw_response = CreditNotesResourceWithRawResponse(client)
 
+    @cached_property
+    def history(self) -> CreditNotesHistoryResource:
+        """The history of a credit note: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return CreditNotesHistoryResource(self._client)
+
+    @cached_property
+    def allocations(self) -> CreditNotesAllocationsResource:
+        """Allocations of a credit note to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the credit note's
+        RemainingCredit follow), or delete one to take it back."""
+        return CreditNotesAllocationsResource(self._client)
+
+    @cached_property
+    def attachments(self) -> CreditNotesAttachmentsResource:
+        """Files attached to a credit note (at most 10, each at most 10 MB): list them, upload or
+        replace one, download one by file name or AttachmentID."""
+        return CreditNotesAttachmentsResource(self._client)
+
+    def pdf(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """The credit note as a PDF document (what Xero prints or emails), as bytes; pdf_to()
+        streams it to a file.
+
+        ``GET CreditNotes/{CreditNoteID}/pdf`` (``Accept: application/pdf``). The whole file is
+        read into memory; ``pdf_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the PDF, read whole (at most the client's ``max_response_bytes``;
+            ``pdf_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.pdf(
+                credit_note_id=credit_note_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
+
+        ``GET CreditNotes/{CreditNoteID}/pdf`` (``Accept: application/pdf``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.pdf_to(
+                destination=destination,
+                credit_note_id=credit_note_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
     def list(
         self,
         *,
@@ -1133,11 +2600,1319 @@ class CreditNotesResource:
         return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
 
 
+class AsyncCreditNotesHistoryResourceWithRawResponse:
+    """Credit_notes.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET CreditNotes/{CreditNoteID}/History: like ``credit_notes.history.list()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/History: like ``credit_notes.history.add_note()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncCreditNotesHistoryResource:
+    """The history of a credit note: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncCreditNotesHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one credit note, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET CreditNotes/{CreditNoteID}/History``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the credit note (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one credit note (1 to 2500 characters; Xero records it with
+        Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT CreditNotes/{CreditNoteID}/History``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            credit_note_id=credit_note_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class AsyncCreditNotesAllocationsResourceWithRawResponse:
+    """Credit_notes.allocations endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/Allocations: like ``credit_notes.allocations.create()``, with the raw answer.
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Allocations",
+            params=[],
+            body=_checks.as_list(allocations, "allocations", "Allocation"),
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            encode=encode_request_allocations,
+            check=_checks.CHECKS["Allocation"].requiring("Invoice", "AppliedAmount", "Date"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}: like ``credit_notes.allocations.delete()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Allocations/"
+            + encode_path_segment("allocation_id", encode_guid("allocation_id", allocation_id)),
+            params=[],
+            body=None,
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+                ("allocation_id", allocation_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncCreditNotesAllocationsResource:
+    """Allocations of a credit note to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the credit note's RemainingCredit follow),
+    or delete one to take it back."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncCreditNotesAllocationsResourceWithRawResponse(client)
+
+    async def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Allocation]:
+        """Allocate the credit note to invoices of the same contact: each allocation names the
+        invoice, the amount applied (AppliedAmount, at most what the invoice owes and what the
+        credit note has left) and the date; answers with the allocations made.
+
+        ``PUT CreditNotes/{CreditNoteID}/Allocations``
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Allocation``: the allocations as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            allocations,
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.allocations
+
+    async def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Allocation:
+        """Delete one allocation of the credit note: the amount goes back to the credit note's
+        remaining credit and the invoice owes it again; answers with the allocation, IsDeleted
+        true.
+
+        ``DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Allocation`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            credit_note_id=credit_note_id,
+            allocation_id=allocation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.allocations), None), "Allocation")
+
+
+class AsyncCreditNotesAttachmentsResourceWithRawResponse:
+    """Credit_notes.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def upload(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        include_online: bool = False,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT CreditNotes/{CreditNoteID}/Attachments/{FileName}: like ``credit_notes.attachments.upload()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            include_online: True to show the file to the customer with the online invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="PUT",
+            folder="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[
+                ("IncludeOnline", encode_bool("include_online", include_online)),
+            ],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+        )
+
+    async def replace(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST CreditNotes/{CreditNoteID}/Attachments/{FileName}: like ``credit_notes.attachments.replace()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="POST",
+            folder="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+        )
+
+    async def download(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}: like ``credit_notes.attachments.download()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = await self._client._request(
+            **binary_call(
+                self._client,
+                path="CreditNotes/"
+                + encode_path_segment(
+                    "credit_note_id", encode_guid("credit_note_id", credit_note_id)
+                )
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("credit_note_id", credit_note_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        credit_note_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}: like ``credit_notes.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return await adownload_to(
+            self._client,
+            destination,
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("credit_note_id", credit_note_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    async def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET CreditNotes/{CreditNoteID}/Attachments: like ``credit_notes.attachments.list()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncCreditNotesAttachmentsResource:
+    """Files attached to a credit note (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncCreditNotesAttachmentsResourceWithRawResponse(client)
+
+    async def upload(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        include_online: bool = False,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to a credit note (a file of the same name is replaced); the content is
+        streamed, its type taken from the file name unless given.
+
+        ``PUT CreditNotes/{CreditNoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the credit notes's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            include_online: True to show the file to the customer with the online invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.upload(
+            credit_note_id=credit_note_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            include_online=include_online,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def replace(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to a credit note (POST; a new name is added, as by upload()).
+
+        ``POST CreditNotes/{CreditNoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the credit notes's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.replace(
+            credit_note_id=credit_note_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def download(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to a credit note, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download(
+                credit_note_id=credit_note_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        credit_note_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET CreditNotes/{CreditNoteID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            credit_note_id: Xero's identifier of the credit note.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download_to(
+                destination=destination,
+                credit_note_id=credit_note_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def list(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to a credit note (names, sizes, types and ids; not their
+        content).
+
+        ``GET CreditNotes/{CreditNoteID}/Attachments``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the credit note (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            credit_note_id=credit_note_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.attachments
+
+
 class AsyncCreditNotesResourceWithRawResponse:
     """Credit_notes endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncCreditNotesHistoryResourceWithRawResponse:
+        """``credit_notes.history`` with raw answers: The history of a credit note: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncCreditNotesHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def allocations(self) -> AsyncCreditNotesAllocationsResourceWithRawResponse:
+        """``credit_notes.allocations`` with raw answers: Allocations of a credit note to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the credit note's
+        RemainingCredit follow), or delete one to take it back."""
+        return AsyncCreditNotesAllocationsResourceWithRawResponse(self._client)
+
+    @cached_property
+    def attachments(self) -> AsyncCreditNotesAttachmentsResourceWithRawResponse:
+        """``credit_notes.attachments`` with raw answers: Files attached to a credit note (at most 10, each at most 10 MB): list them, upload or
+        replace one, download one by file name or AttachmentID."""
+        return AsyncCreditNotesAttachmentsResourceWithRawResponse(self._client)
+
+    async def pdf(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET CreditNotes/{CreditNoteID}/pdf: like ``credit_notes.pdf()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        raw: RawResponse[bytes] = await self._client._request(
+            **binary_call(
+                self._client,
+                path="CreditNotes/"
+                + encode_path_segment(
+                    "credit_note_id", encode_guid("credit_note_id", credit_note_id)
+                )
+                + "/pdf",
+                accept="application/pdf",
+                params=[],
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("credit_note_id", credit_note_id),
+                ],
+            )
+        )
+        return raw
+
+    async def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET CreditNotes/{CreditNoteID}/pdf: like ``credit_notes.pdf_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return await adownload_to(
+            self._client,
+            destination,
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id))
+            + "/pdf",
+            accept="application/pdf",
+            params=[],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
+        )
 
     async def list(
         self,
@@ -1694,6 +4469,129 @@ class AsyncCreditNotesResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncCreditNotesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncCreditNotesHistoryResource:
+        """The history of a credit note: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncCreditNotesHistoryResource(self._client)
+
+    @cached_property
+    def allocations(self) -> AsyncCreditNotesAllocationsResource:
+        """Allocations of a credit note to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the credit note's
+        RemainingCredit follow), or delete one to take it back."""
+        return AsyncCreditNotesAllocationsResource(self._client)
+
+    @cached_property
+    def attachments(self) -> AsyncCreditNotesAttachmentsResource:
+        """Files attached to a credit note (at most 10, each at most 10 MB): list them, upload or
+        replace one, download one by file name or AttachmentID."""
+        return AsyncCreditNotesAttachmentsResource(self._client)
+
+    async def pdf(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """The credit note as a PDF document (what Xero prints or emails), as bytes; pdf_to()
+        streams it to a file.
+
+        ``GET CreditNotes/{CreditNoteID}/pdf`` (``Accept: application/pdf``). The whole file is
+        read into memory; ``pdf_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the PDF, read whole (at most the client's ``max_response_bytes``;
+            ``pdf_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.pdf(
+                credit_note_id=credit_note_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        credit_note_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
+
+        ``GET CreditNotes/{CreditNoteID}/pdf`` (``Accept: application/pdf``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            credit_note_id: Xero's identifier of the credit note.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such credit note (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.pdf_to(
+                destination=destination,
+                credit_note_id=credit_note_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
 
     async def list(
         self,

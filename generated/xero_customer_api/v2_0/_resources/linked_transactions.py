@@ -337,6 +337,8 @@ class LinkedTransactionsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such linked transaction in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -705,6 +707,8 @@ class LinkedTransactionsResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such linked transaction in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1006,6 +1010,8 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such linked transaction in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1374,6 +1380,8 @@ class AsyncLinkedTransactionsResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such linked transaction in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

@@ -11,6 +11,14 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``overpayments.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.overpayments``.
+
+``client.overpayments.history`` (OverpaymentsHistoryResource, in this module): The history of an overpayment: what Xero recorded (created, edited, approved, paid, voided ...),
+by whom and when, and the notes added; Xero takes no notes on overpayments (PUT answers 400), so
+there is no add_note.
+
+``client.overpayments.allocations`` (OverpaymentsAllocationsResource, in this module): Allocations of an overpayment to invoices: apply part of its remaining credit to an invoice (the
+invoice's AmountDue and AmountCredited and the overpayment's RemainingCredit follow), or delete
+one to take it back.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 from typing import Literal
 
 from ..._runtime import (
@@ -39,19 +48,397 @@ from ..._runtime._query import (
     encode_string,
     encode_string_list,
 )
+from .. import _checks
+from .._codecs.requests.allocations_request import encode_request_allocations
+from .._codecs.responses.allocations_response import decode_allocations_response
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.overpayments_response import decode_overpayments_response
 from .._codecs.types.overpayment import decode_overpayment
 from ..models import (
+    Allocation,
+    AllocationsResponse,
+    HistoryRecord,
+    HistoryRecordsResponse,
     Overpayment,
     OverpaymentsResponse,
 )
 
 __all__ = [
+    "AsyncOverpaymentsAllocationsResource",
+    "AsyncOverpaymentsAllocationsResourceWithRawResponse",
+    "AsyncOverpaymentsHistoryResource",
+    "AsyncOverpaymentsHistoryResourceWithRawResponse",
     "AsyncOverpaymentsResource",
     "AsyncOverpaymentsResourceWithRawResponse",
+    "OverpaymentsAllocationsResource",
+    "OverpaymentsAllocationsResourceWithRawResponse",
+    "OverpaymentsHistoryResource",
+    "OverpaymentsHistoryResourceWithRawResponse",
     "OverpaymentsResource",
     "OverpaymentsResourceWithRawResponse",
 ]
+
+
+class OverpaymentsHistoryResourceWithRawResponse:
+    """Overpayments.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Overpayments/{OverpaymentID}/History: like ``overpayments.history.list()``, with the raw answer.
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Overpayments/"
+            + encode_path_segment("overpayment_id", encode_guid("overpayment_id", overpayment_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("overpayment_id", overpayment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class OverpaymentsHistoryResource:
+    """The history of an overpayment: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added; Xero takes no notes on overpayments (PUT
+    answers 400), so there is no add_note."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = OverpaymentsHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one overpayment, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET Overpayments/{OverpaymentID}/History``
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the overpayment (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            overpayment_id=overpayment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+
+class OverpaymentsAllocationsResourceWithRawResponse:
+    """Overpayments.allocations endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """PUT Overpayments/{OverpaymentID}/Allocations: like ``overpayments.allocations.create()``, with the raw answer.
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such overpayment (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Overpayments/"
+            + encode_path_segment("overpayment_id", encode_guid("overpayment_id", overpayment_id))
+            + "/Allocations",
+            params=[],
+            body=_checks.as_list(allocations, "allocations", "Allocation"),
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            encode=encode_request_allocations,
+            check=_checks.CHECKS["Allocation"].requiring("Invoice", "AppliedAmount", "Date"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("overpayment_id", overpayment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """DELETE Overpayments/{OverpaymentID}/Allocations/{AllocationID}: like ``overpayments.allocations.delete()``, with the raw answer.
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="Overpayments/"
+            + encode_path_segment("overpayment_id", encode_guid("overpayment_id", overpayment_id))
+            + "/Allocations/"
+            + encode_path_segment("allocation_id", encode_guid("allocation_id", allocation_id)),
+            params=[],
+            body=None,
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("overpayment_id", overpayment_id),
+                ("allocation_id", allocation_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class OverpaymentsAllocationsResource:
+    """Allocations of an overpayment to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the overpayment's RemainingCredit follow),
+    or delete one to take it back."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = OverpaymentsAllocationsResourceWithRawResponse(client)
+
+    def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Allocation]:
+        """Allocate the overpayment to invoices of the same contact: each allocation names the
+        invoice, the amount applied (AppliedAmount, at most what the invoice owes and what the
+        overpayment has left) and the date; answers with the allocations made.
+
+        ``PUT Overpayments/{OverpaymentID}/Allocations``
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Allocation``: the allocations as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such overpayment (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            allocations,
+            overpayment_id=overpayment_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.allocations
+
+    def delete(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Allocation:
+        """Delete one allocation of the overpayment: the amount goes back to the overpayment's
+        remaining credit and the invoice owes it again; answers with the allocation, IsDeleted
+        true.
+
+        ``DELETE Overpayments/{OverpaymentID}/Allocations/{AllocationID}``
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Allocation`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            overpayment_id=overpayment_id,
+            allocation_id=allocation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.allocations), None), "Allocation")
 
 
 class OverpaymentsResourceWithRawResponse:
@@ -59,6 +446,20 @@ class OverpaymentsResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> OverpaymentsHistoryResourceWithRawResponse:
+        """``overpayments.history`` with raw answers: The history of an overpayment: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added; Xero takes no notes on overpayments
+        (PUT answers 400), so there is no add_note."""
+        return OverpaymentsHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def allocations(self) -> OverpaymentsAllocationsResourceWithRawResponse:
+        """``overpayments.allocations`` with raw answers: Allocations of an overpayment to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the overpayment's
+        RemainingCredit follow), or delete one to take it back."""
+        return OverpaymentsAllocationsResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -198,6 +599,20 @@ class OverpaymentsResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = OverpaymentsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> OverpaymentsHistoryResource:
+        """The history of an overpayment: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added; Xero takes no notes on overpayments
+        (PUT answers 400), so there is no add_note."""
+        return OverpaymentsHistoryResource(self._client)
+
+    @cached_property
+    def allocations(self) -> OverpaymentsAllocationsResource:
+        """Allocations of an overpayment to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the overpayment's
+        RemainingCredit follow), or delete one to take it back."""
+        return OverpaymentsAllocationsResource(self._client)
 
     def list(
         self,
@@ -392,11 +807,387 @@ class OverpaymentsResource:
         return require_payload(next(iter(raw.parsed.overpayments), None), "Overpayment")
 
 
+class AsyncOverpaymentsHistoryResourceWithRawResponse:
+    """Overpayments.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Overpayments/{OverpaymentID}/History: like ``overpayments.history.list()``, with the raw answer.
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Overpayments/"
+            + encode_path_segment("overpayment_id", encode_guid("overpayment_id", overpayment_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("overpayment_id", overpayment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncOverpaymentsHistoryResource:
+    """The history of an overpayment: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added; Xero takes no notes on overpayments (PUT
+    answers 400), so there is no add_note."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncOverpaymentsHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one overpayment, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET Overpayments/{OverpaymentID}/History``
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the overpayment (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            overpayment_id=overpayment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+
+class AsyncOverpaymentsAllocationsResourceWithRawResponse:
+    """Overpayments.allocations endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """PUT Overpayments/{OverpaymentID}/Allocations: like ``overpayments.allocations.create()``, with the raw answer.
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such overpayment (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Overpayments/"
+            + encode_path_segment("overpayment_id", encode_guid("overpayment_id", overpayment_id))
+            + "/Allocations",
+            params=[],
+            body=_checks.as_list(allocations, "allocations", "Allocation"),
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            encode=encode_request_allocations,
+            check=_checks.CHECKS["Allocation"].requiring("Invoice", "AppliedAmount", "Date"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("overpayment_id", overpayment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """DELETE Overpayments/{OverpaymentID}/Allocations/{AllocationID}: like ``overpayments.allocations.delete()``, with the raw answer.
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="Overpayments/"
+            + encode_path_segment("overpayment_id", encode_guid("overpayment_id", overpayment_id))
+            + "/Allocations/"
+            + encode_path_segment("allocation_id", encode_guid("allocation_id", allocation_id)),
+            params=[],
+            body=None,
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("overpayment_id", overpayment_id),
+                ("allocation_id", allocation_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncOverpaymentsAllocationsResource:
+    """Allocations of an overpayment to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the overpayment's RemainingCredit follow),
+    or delete one to take it back."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncOverpaymentsAllocationsResourceWithRawResponse(client)
+
+    async def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Allocation]:
+        """Allocate the overpayment to invoices of the same contact: each allocation names the
+        invoice, the amount applied (AppliedAmount, at most what the invoice owes and what the
+        overpayment has left) and the date; answers with the allocations made.
+
+        ``PUT Overpayments/{OverpaymentID}/Allocations``
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Allocation``: the allocations as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such overpayment (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            allocations,
+            overpayment_id=overpayment_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.allocations
+
+    async def delete(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Allocation:
+        """Delete one allocation of the overpayment: the amount goes back to the overpayment's
+        remaining credit and the invoice owes it again; answers with the allocation, IsDeleted
+        true.
+
+        ``DELETE Overpayments/{OverpaymentID}/Allocations/{AllocationID}``
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Allocation`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            overpayment_id=overpayment_id,
+            allocation_id=allocation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.allocations), None), "Allocation")
+
+
 class AsyncOverpaymentsResourceWithRawResponse:
     """Overpayments endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncOverpaymentsHistoryResourceWithRawResponse:
+        """``overpayments.history`` with raw answers: The history of an overpayment: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added; Xero takes no notes on overpayments
+        (PUT answers 400), so there is no add_note."""
+        return AsyncOverpaymentsHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def allocations(self) -> AsyncOverpaymentsAllocationsResourceWithRawResponse:
+        """``overpayments.allocations`` with raw answers: Allocations of an overpayment to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the overpayment's
+        RemainingCredit follow), or delete one to take it back."""
+        return AsyncOverpaymentsAllocationsResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -536,6 +1327,20 @@ class AsyncOverpaymentsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncOverpaymentsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncOverpaymentsHistoryResource:
+        """The history of an overpayment: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added; Xero takes no notes on overpayments
+        (PUT answers 400), so there is no add_note."""
+        return AsyncOverpaymentsHistoryResource(self._client)
+
+    @cached_property
+    def allocations(self) -> AsyncOverpaymentsAllocationsResource:
+        """Allocations of an overpayment to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the overpayment's
+        RemainingCredit follow), or delete one to take it back."""
+        return AsyncOverpaymentsAllocationsResource(self._client)
 
     async def list(
         self,

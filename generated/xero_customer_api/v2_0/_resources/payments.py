@@ -10,6 +10,10 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``payments.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.payments``.
+
+``client.payments.history`` (PaymentsHistoryResource, in this module): The history of a payment: what Xero recorded (created, edited, approved, paid, voided ...), by
+whom and when, and the notes added; Xero takes no notes on payments (PUT answers 400), so there
+is no add_note.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 
 from ..._runtime import (
     NOT_GIVEN,
@@ -40,20 +45,135 @@ from ..._runtime._query import (
 )
 from .. import _checks
 from .._codecs.requests.payments_request import encode_request_payment, encode_request_payments
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.payments_response import decode_payments_response
 from .._codecs.types.payment import decode_payment
 from ..models import (
+    HistoryRecord,
+    HistoryRecordsResponse,
     Payment,
     PaymentsResponse,
     PaymentStatus,
 )
 
 __all__ = [
+    "AsyncPaymentsHistoryResource",
+    "AsyncPaymentsHistoryResourceWithRawResponse",
     "AsyncPaymentsResource",
     "AsyncPaymentsResourceWithRawResponse",
+    "PaymentsHistoryResource",
+    "PaymentsHistoryResourceWithRawResponse",
     "PaymentsResource",
     "PaymentsResourceWithRawResponse",
 ]
+
+
+class PaymentsHistoryResourceWithRawResponse:
+    """Payments.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        payment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Payments/{PaymentID}/History: like ``payments.history.list()``, with the raw answer.
+
+        Args:
+            payment_id: Xero's identifier of the payment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Payments/"
+            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("payment_id", payment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PaymentsHistoryResource:
+    """The history of a payment: what Xero recorded (created, edited, approved, paid, voided ...),
+    by whom and when, and the notes added; Xero takes no notes on payments (PUT answers 400), so
+    there is no add_note."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PaymentsHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        payment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one payment, oldest first: each change Xero recorded (Changes, DateUTC,
+        User, Details) and each note.
+
+        ``GET Payments/{PaymentID}/History``
+
+        Args:
+            payment_id: Xero's identifier of the payment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the payment (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            payment_id=payment_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.history_records
 
 
 class PaymentsResourceWithRawResponse:
@@ -61,6 +181,13 @@ class PaymentsResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> PaymentsHistoryResourceWithRawResponse:
+        """``payments.history`` with raw answers: The history of a payment: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on payments (PUT
+        answers 400), so there is no add_note."""
+        return PaymentsHistoryResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -429,6 +556,13 @@ class PaymentsResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = PaymentsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> PaymentsHistoryResource:
+        """The history of a payment: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on payments (PUT
+        answers 400), so there is no add_note."""
+        return PaymentsHistoryResource(self._client)
 
     def list(
         self,
@@ -826,11 +960,126 @@ class PaymentsResource:
         return require_payload(next(iter(raw.parsed.payments), None), "Payment")
 
 
+class AsyncPaymentsHistoryResourceWithRawResponse:
+    """Payments.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        payment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Payments/{PaymentID}/History: like ``payments.history.list()``, with the raw answer.
+
+        Args:
+            payment_id: Xero's identifier of the payment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Payments/"
+            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("payment_id", payment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPaymentsHistoryResource:
+    """The history of a payment: what Xero recorded (created, edited, approved, paid, voided ...),
+    by whom and when, and the notes added; Xero takes no notes on payments (PUT answers 400), so
+    there is no add_note."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPaymentsHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        payment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one payment, oldest first: each change Xero recorded (Changes, DateUTC,
+        User, Details) and each note.
+
+        ``GET Payments/{PaymentID}/History``
+
+        Args:
+            payment_id: Xero's identifier of the payment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the payment (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            payment_id=payment_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.history_records
+
+
 class AsyncPaymentsResourceWithRawResponse:
     """Payments endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncPaymentsHistoryResourceWithRawResponse:
+        """``payments.history`` with raw answers: The history of a payment: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on payments (PUT
+        answers 400), so there is no add_note."""
+        return AsyncPaymentsHistoryResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1199,6 +1448,13 @@ class AsyncPaymentsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncPaymentsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncPaymentsHistoryResource:
+        """The history of a payment: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on payments (PUT
+        answers 400), so there is no add_note."""
+        return AsyncPaymentsHistoryResource(self._client)
 
     async def list(
         self,

@@ -11,6 +11,14 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``prepayments.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.prepayments``.
+
+``client.prepayments.history`` (PrepaymentsHistoryResource, in this module): The history of a prepayment: what Xero recorded (created, edited, approved, paid, voided ...),
+by whom and when, and the notes added; Xero takes no notes on prepayments (PUT answers 400), so
+there is no add_note.
+
+``client.prepayments.allocations`` (PrepaymentsAllocationsResource, in this module): Allocations of a prepayment to invoices: apply part of its remaining credit to an invoice (the
+invoice's AmountDue and AmountCredited and the prepayment's RemainingCredit follow), or delete
+one to take it back.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 from typing import Literal
 
 from ..._runtime import (
@@ -39,19 +48,397 @@ from ..._runtime._query import (
     encode_string,
     encode_string_list,
 )
+from .. import _checks
+from .._codecs.requests.allocations_request import encode_request_allocations
+from .._codecs.responses.allocations_response import decode_allocations_response
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.prepayments_response import decode_prepayments_response
 from .._codecs.types.prepayment import decode_prepayment
 from ..models import (
+    Allocation,
+    AllocationsResponse,
+    HistoryRecord,
+    HistoryRecordsResponse,
     Prepayment,
     PrepaymentsResponse,
 )
 
 __all__ = [
+    "AsyncPrepaymentsAllocationsResource",
+    "AsyncPrepaymentsAllocationsResourceWithRawResponse",
+    "AsyncPrepaymentsHistoryResource",
+    "AsyncPrepaymentsHistoryResourceWithRawResponse",
     "AsyncPrepaymentsResource",
     "AsyncPrepaymentsResourceWithRawResponse",
+    "PrepaymentsAllocationsResource",
+    "PrepaymentsAllocationsResourceWithRawResponse",
+    "PrepaymentsHistoryResource",
+    "PrepaymentsHistoryResourceWithRawResponse",
     "PrepaymentsResource",
     "PrepaymentsResourceWithRawResponse",
 ]
+
+
+class PrepaymentsHistoryResourceWithRawResponse:
+    """Prepayments.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Prepayments/{PrepaymentID}/History: like ``prepayments.history.list()``, with the raw answer.
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Prepayments/"
+            + encode_path_segment("prepayment_id", encode_guid("prepayment_id", prepayment_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("prepayment_id", prepayment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PrepaymentsHistoryResource:
+    """The history of a prepayment: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added; Xero takes no notes on prepayments (PUT answers
+    400), so there is no add_note."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PrepaymentsHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one prepayment, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET Prepayments/{PrepaymentID}/History``
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the prepayment (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            prepayment_id=prepayment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+
+class PrepaymentsAllocationsResourceWithRawResponse:
+    """Prepayments.allocations endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """PUT Prepayments/{PrepaymentID}/Allocations: like ``prepayments.allocations.create()``, with the raw answer.
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such prepayment (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Prepayments/"
+            + encode_path_segment("prepayment_id", encode_guid("prepayment_id", prepayment_id))
+            + "/Allocations",
+            params=[],
+            body=_checks.as_list(allocations, "allocations", "Allocation"),
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            encode=encode_request_allocations,
+            check=_checks.CHECKS["Allocation"].requiring("Invoice", "AppliedAmount", "Date"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("prepayment_id", prepayment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """DELETE Prepayments/{PrepaymentID}/Allocations/{AllocationID}: like ``prepayments.allocations.delete()``, with the raw answer.
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="Prepayments/"
+            + encode_path_segment("prepayment_id", encode_guid("prepayment_id", prepayment_id))
+            + "/Allocations/"
+            + encode_path_segment("allocation_id", encode_guid("allocation_id", allocation_id)),
+            params=[],
+            body=None,
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("prepayment_id", prepayment_id),
+                ("allocation_id", allocation_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PrepaymentsAllocationsResource:
+    """Allocations of a prepayment to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the prepayment's RemainingCredit follow), or
+    delete one to take it back."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PrepaymentsAllocationsResourceWithRawResponse(client)
+
+    def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Allocation]:
+        """Allocate the prepayment to invoices of the same contact: each allocation names the
+        invoice, the amount applied (AppliedAmount, at most what the invoice owes and what the
+        prepayment has left) and the date; answers with the allocations made.
+
+        ``PUT Prepayments/{PrepaymentID}/Allocations``
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Allocation``: the allocations as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such prepayment (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            allocations,
+            prepayment_id=prepayment_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.allocations
+
+    def delete(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Allocation:
+        """Delete one allocation of the prepayment: the amount goes back to the prepayment's
+        remaining credit and the invoice owes it again; answers with the allocation, IsDeleted
+        true.
+
+        ``DELETE Prepayments/{PrepaymentID}/Allocations/{AllocationID}``
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Allocation`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            prepayment_id=prepayment_id,
+            allocation_id=allocation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.allocations), None), "Allocation")
 
 
 class PrepaymentsResourceWithRawResponse:
@@ -59,6 +446,20 @@ class PrepaymentsResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> PrepaymentsHistoryResourceWithRawResponse:
+        """``prepayments.history`` with raw answers: The history of a prepayment: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on prepayments (PUT
+        answers 400), so there is no add_note."""
+        return PrepaymentsHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def allocations(self) -> PrepaymentsAllocationsResourceWithRawResponse:
+        """``prepayments.allocations`` with raw answers: Allocations of a prepayment to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the prepayment's RemainingCredit
+        follow), or delete one to take it back."""
+        return PrepaymentsAllocationsResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -198,6 +599,20 @@ class PrepaymentsResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = PrepaymentsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> PrepaymentsHistoryResource:
+        """The history of a prepayment: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on prepayments (PUT
+        answers 400), so there is no add_note."""
+        return PrepaymentsHistoryResource(self._client)
+
+    @cached_property
+    def allocations(self) -> PrepaymentsAllocationsResource:
+        """Allocations of a prepayment to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the prepayment's RemainingCredit
+        follow), or delete one to take it back."""
+        return PrepaymentsAllocationsResource(self._client)
 
     def list(
         self,
@@ -392,11 +807,387 @@ class PrepaymentsResource:
         return require_payload(next(iter(raw.parsed.prepayments), None), "Prepayment")
 
 
+class AsyncPrepaymentsHistoryResourceWithRawResponse:
+    """Prepayments.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Prepayments/{PrepaymentID}/History: like ``prepayments.history.list()``, with the raw answer.
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Prepayments/"
+            + encode_path_segment("prepayment_id", encode_guid("prepayment_id", prepayment_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("prepayment_id", prepayment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPrepaymentsHistoryResource:
+    """The history of a prepayment: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added; Xero takes no notes on prepayments (PUT answers
+    400), so there is no add_note."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPrepaymentsHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one prepayment, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET Prepayments/{PrepaymentID}/History``
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the prepayment (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            prepayment_id=prepayment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+
+class AsyncPrepaymentsAllocationsResourceWithRawResponse:
+    """Prepayments.allocations endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """PUT Prepayments/{PrepaymentID}/Allocations: like ``prepayments.allocations.create()``, with the raw answer.
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such prepayment (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Prepayments/"
+            + encode_path_segment("prepayment_id", encode_guid("prepayment_id", prepayment_id))
+            + "/Allocations",
+            params=[],
+            body=_checks.as_list(allocations, "allocations", "Allocation"),
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            encode=encode_request_allocations,
+            check=_checks.CHECKS["Allocation"].requiring("Invoice", "AppliedAmount", "Date"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("prepayment_id", prepayment_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AllocationsResponse]:
+        """DELETE Prepayments/{PrepaymentID}/Allocations/{AllocationID}: like ``prepayments.allocations.delete()``, with the raw answer.
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AllocationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="Prepayments/"
+            + encode_path_segment("prepayment_id", encode_guid("prepayment_id", prepayment_id))
+            + "/Allocations/"
+            + encode_path_segment("allocation_id", encode_guid("allocation_id", allocation_id)),
+            params=[],
+            body=None,
+            response_type=AllocationsResponse,
+            decode=decode_allocations_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("prepayment_id", prepayment_id),
+                ("allocation_id", allocation_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPrepaymentsAllocationsResource:
+    """Allocations of a prepayment to invoices: apply part of its remaining credit to an invoice
+    (the invoice's AmountDue and AmountCredited and the prepayment's RemainingCredit follow), or
+    delete one to take it back."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPrepaymentsAllocationsResourceWithRawResponse(client)
+
+    async def create(
+        self,
+        allocations: Sequence[Allocation],
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Allocation]:
+        """Allocate the prepayment to invoices of the same contact: each allocation names the
+        invoice, the amount applied (AppliedAmount, at most what the invoice owes and what the
+        prepayment has left) and the date; answers with the allocations made.
+
+        ``PUT Prepayments/{PrepaymentID}/Allocations``
+
+        Args:
+            allocations: Allocations of one credit note, prepayment or overpayment to invoices (PUT
+                CreditNotes|Prepayments|Overpayments/{id}/Allocations).
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Allocation``: the allocations as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``allocations`` not a list of
+                allocations; an allocation in ``allocations`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); an allocation in ``allocations``
+                without ``Invoice``, ``AppliedAmount`` or ``Date`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such prepayment (or allocation) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            allocations,
+            prepayment_id=prepayment_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.allocations
+
+    async def delete(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        allocation_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Allocation:
+        """Delete one allocation of the prepayment: the amount goes back to the prepayment's
+        remaining credit and the invoice owes it again; answers with the allocation, IsDeleted
+        true.
+
+        ``DELETE Prepayments/{PrepaymentID}/Allocations/{AllocationID}``
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            allocation_id: Xero's identifier of the allocation to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Allocation`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment (or allocation) in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            prepayment_id=prepayment_id,
+            allocation_id=allocation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.allocations), None), "Allocation")
+
+
 class AsyncPrepaymentsResourceWithRawResponse:
     """Prepayments endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncPrepaymentsHistoryResourceWithRawResponse:
+        """``prepayments.history`` with raw answers: The history of a prepayment: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on prepayments (PUT
+        answers 400), so there is no add_note."""
+        return AsyncPrepaymentsHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def allocations(self) -> AsyncPrepaymentsAllocationsResourceWithRawResponse:
+        """``prepayments.allocations`` with raw answers: Allocations of a prepayment to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the prepayment's RemainingCredit
+        follow), or delete one to take it back."""
+        return AsyncPrepaymentsAllocationsResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -536,6 +1327,20 @@ class AsyncPrepaymentsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncPrepaymentsResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncPrepaymentsHistoryResource:
+        """The history of a prepayment: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added; Xero takes no notes on prepayments (PUT
+        answers 400), so there is no add_note."""
+        return AsyncPrepaymentsHistoryResource(self._client)
+
+    @cached_property
+    def allocations(self) -> AsyncPrepaymentsAllocationsResource:
+        """Allocations of a prepayment to invoices: apply part of its remaining credit to an
+        invoice (the invoice's AmountDue and AmountCredited and the prepayment's RemainingCredit
+        follow), or delete one to take it back."""
+        return AsyncPrepaymentsAllocationsResource(self._client)
 
     async def list(
         self,

@@ -11,15 +11,23 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``purchase_orders.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.purchase_orders``.
+
+``client.purchase_orders.history`` (PurchaseOrdersHistoryResource, in this module): The history of a purchase order: what Xero recorded (created, edited, approved, paid, voided
+...), by whom and when, and the notes added.
+
+``client.purchase_orders.attachments`` (PurchaseOrdersAttachmentsResource, in this module): Files attached to a purchase order (at most 10, each at most 10 MB): list them, upload or
+replace one, download one by file name or AttachmentID.
 """
 
 from __future__ import annotations
 
 import builtins
 import datetime
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Literal
+from functools import cached_property
+from typing import IO, Literal
 
 from ..._runtime import (
     NOT_GIVEN,
@@ -31,6 +39,7 @@ from ..._runtime import (
 )
 from ..._runtime._base_client import require_payload
 from ..._runtime._batch import BatchResult, asend_batch, send_batch
+from ..._runtime._binary import adownload_to, asend_upload, binary_call, download_to, send_upload
 from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_choice,
@@ -44,24 +53,972 @@ from ..._runtime._query import (
     encode_string,
 )
 from .. import _checks
+from .._codecs.requests.history_records_request import encode_request_history_records
 from .._codecs.requests.purchase_orders_request import (
     encode_request_purchase_order,
     encode_request_purchase_orders,
 )
+from .._codecs.responses.attachments_response import decode_attachments_response
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.purchase_orders_response import decode_purchase_orders_response
 from .._codecs.types.purchase_order import decode_purchase_order
 from ..models import (
+    Attachment,
+    AttachmentsResponse,
+    HistoryRecord,
+    HistoryRecordsResponse,
     PurchaseOrder,
     PurchaseOrdersResponse,
     PurchaseOrderStatus,
 )
 
 __all__ = [
+    "AsyncPurchaseOrdersAttachmentsResource",
+    "AsyncPurchaseOrdersAttachmentsResourceWithRawResponse",
+    "AsyncPurchaseOrdersHistoryResource",
+    "AsyncPurchaseOrdersHistoryResourceWithRawResponse",
     "AsyncPurchaseOrdersResource",
     "AsyncPurchaseOrdersResourceWithRawResponse",
+    "PurchaseOrdersAttachmentsResource",
+    "PurchaseOrdersAttachmentsResourceWithRawResponse",
+    "PurchaseOrdersHistoryResource",
+    "PurchaseOrdersHistoryResourceWithRawResponse",
     "PurchaseOrdersResource",
     "PurchaseOrdersResourceWithRawResponse",
 ]
+
+
+class PurchaseOrdersHistoryResourceWithRawResponse:
+    """Purchase_orders.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET PurchaseOrders/{PurchaseOrderID}/History: like ``purchase_orders.history.list()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT PurchaseOrders/{PurchaseOrderID}/History: like ``purchase_orders.history.add_note()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PurchaseOrdersHistoryResource:
+    """The history of a purchase order: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PurchaseOrdersHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one purchase order, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/History``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the purchase order (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one purchase order (1 to 2500 characters; Xero records it
+        with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT PurchaseOrders/{PurchaseOrderID}/History``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            purchase_order_id=purchase_order_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class PurchaseOrdersAttachmentsResourceWithRawResponse:
+    """Purchase_orders.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def upload(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}: like ``purchase_orders.attachments.upload()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="PUT",
+            folder="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+        )
+
+    def replace(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}: like ``purchase_orders.attachments.replace()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="POST",
+            folder="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+        )
+
+    def download(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}: like ``purchase_orders.attachments.download()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = self._client._request(
+            **binary_call(
+                self._client,
+                path="PurchaseOrders/"
+                + encode_path_segment(
+                    "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+                )
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("purchase_order_id", purchase_order_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        purchase_order_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}: like ``purchase_orders.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return download_to(
+            self._client,
+            destination,
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET PurchaseOrders/{PurchaseOrderID}/Attachments: like ``purchase_orders.attachments.list()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PurchaseOrdersAttachmentsResource:
+    """Files attached to a purchase order (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PurchaseOrdersAttachmentsResourceWithRawResponse(client)
+
+    def upload(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to a purchase order (a file of the same name is replaced); the content is
+        streamed, its type taken from the file name unless given.
+
+        ``PUT PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the purchase orders's files are listed (one GET) to
+        keep Xero's limit of 10 per document (a name already there is replaced). A retried
+        attempt reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.upload(
+            purchase_order_id=purchase_order_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def replace(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to a purchase order (POST; a new name is added, as by upload()).
+
+        ``POST PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the purchase orders's files are listed (one GET) to
+        keep Xero's limit of 10 per document (a name already there is replaced). A retried
+        attempt reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.replace(
+            purchase_order_id=purchase_order_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def download(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to a purchase order, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download(
+                purchase_order_id=purchase_order_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        purchase_order_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download_to(
+                destination=destination,
+                purchase_order_id=purchase_order_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to a purchase order (names, sizes, types and ids; not their
+        content).
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/Attachments``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the purchase order (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.attachments
 
 
 class PurchaseOrdersResourceWithRawResponse:
@@ -69,6 +1026,130 @@ class PurchaseOrdersResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> PurchaseOrdersHistoryResourceWithRawResponse:
+        """``purchase_orders.history`` with raw answers: The history of a purchase order: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return PurchaseOrdersHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def attachments(self) -> PurchaseOrdersAttachmentsResourceWithRawResponse:
+        """``purchase_orders.attachments`` with raw answers: Files attached to a purchase order (at most 10, each at most 10 MB): list them, upload
+        or replace one, download one by file name or AttachmentID."""
+        return PurchaseOrdersAttachmentsResourceWithRawResponse(self._client)
+
+    def pdf(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET PurchaseOrders/{PurchaseOrderID}/pdf: like ``purchase_orders.pdf()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        raw: RawResponse[bytes] = self._client._request(
+            **binary_call(
+                self._client,
+                path="PurchaseOrders/"
+                + encode_path_segment(
+                    "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+                )
+                + "/pdf",
+                accept="application/pdf",
+                params=[],
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("purchase_order_id", purchase_order_id),
+                ],
+            )
+        )
+        return raw
+
+    def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET PurchaseOrders/{PurchaseOrderID}/pdf: like ``purchase_orders.pdf_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return download_to(
+            self._client,
+            destination,
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/pdf",
+            accept="application/pdf",
+            params=[],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+        )
 
     def list(
         self,
@@ -603,6 +1684,122 @@ class PurchaseOrdersResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = PurchaseOrdersResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> PurchaseOrdersHistoryResource:
+        """The history of a purchase order: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return PurchaseOrdersHistoryResource(self._client)
+
+    @cached_property
+    def attachments(self) -> PurchaseOrdersAttachmentsResource:
+        """Files attached to a purchase order (at most 10, each at most 10 MB): list them, upload
+        or replace one, download one by file name or AttachmentID."""
+        return PurchaseOrdersAttachmentsResource(self._client)
+
+    def pdf(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """The purchase order as a PDF document (what Xero prints or emails), as bytes; pdf_to()
+        streams it to a file.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/pdf`` (``Accept: application/pdf``). The whole file is
+        read into memory; ``pdf_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the PDF, read whole (at most the client's ``max_response_bytes``;
+            ``pdf_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.pdf(
+                purchase_order_id=purchase_order_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/pdf`` (``Accept: application/pdf``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.pdf_to(
+                destination=destination,
+                purchase_order_id=purchase_order_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
 
     def list(
         self,
@@ -1160,11 +2357,1068 @@ class PurchaseOrdersResource:
         return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
 
 
+class AsyncPurchaseOrdersHistoryResourceWithRawResponse:
+    """Purchase_orders.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET PurchaseOrders/{PurchaseOrderID}/History: like ``purchase_orders.history.list()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT PurchaseOrders/{PurchaseOrderID}/History: like ``purchase_orders.history.add_note()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPurchaseOrdersHistoryResource:
+    """The history of a purchase order: what Xero recorded (created, edited, approved, paid, voided
+    ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPurchaseOrdersHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one purchase order, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/History``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the purchase order (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one purchase order (1 to 2500 characters; Xero records it
+        with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT PurchaseOrders/{PurchaseOrderID}/History``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            purchase_order_id=purchase_order_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class AsyncPurchaseOrdersAttachmentsResourceWithRawResponse:
+    """Purchase_orders.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def upload(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}: like ``purchase_orders.attachments.upload()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="PUT",
+            folder="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+        )
+
+    async def replace(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}: like ``purchase_orders.attachments.replace()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="POST",
+            folder="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+        )
+
+    async def download(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}: like ``purchase_orders.attachments.download()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = await self._client._request(
+            **binary_call(
+                self._client,
+                path="PurchaseOrders/"
+                + encode_path_segment(
+                    "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+                )
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("purchase_order_id", purchase_order_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        purchase_order_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}: like ``purchase_orders.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return await adownload_to(
+            self._client,
+            destination,
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    async def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET PurchaseOrders/{PurchaseOrderID}/Attachments: like ``purchase_orders.attachments.list()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPurchaseOrdersAttachmentsResource:
+    """Files attached to a purchase order (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPurchaseOrdersAttachmentsResourceWithRawResponse(client)
+
+    async def upload(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to a purchase order (a file of the same name is replaced); the content is
+        streamed, its type taken from the file name unless given.
+
+        ``PUT PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the purchase orders's files are listed (one GET) to
+        keep Xero's limit of 10 per document (a name already there is replaced). A retried
+        attempt reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.upload(
+            purchase_order_id=purchase_order_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def replace(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to a purchase order (POST; a new name is added, as by upload()).
+
+        ``POST PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the purchase orders's files are listed (one GET) to
+        keep Xero's limit of 10 per document (a name already there is replaced). A retried
+        attempt reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.replace(
+            purchase_order_id=purchase_order_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def download(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to a purchase order, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download(
+                purchase_order_id=purchase_order_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        purchase_order_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            purchase_order_id: Xero's identifier of the purchase order.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download_to(
+                destination=destination,
+                purchase_order_id=purchase_order_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def list(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to a purchase order (names, sizes, types and ids; not their
+        content).
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/Attachments``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the purchase order (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.attachments
+
+
 class AsyncPurchaseOrdersResourceWithRawResponse:
     """Purchase_orders endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncPurchaseOrdersHistoryResourceWithRawResponse:
+        """``purchase_orders.history`` with raw answers: The history of a purchase order: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncPurchaseOrdersHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def attachments(self) -> AsyncPurchaseOrdersAttachmentsResourceWithRawResponse:
+        """``purchase_orders.attachments`` with raw answers: Files attached to a purchase order (at most 10, each at most 10 MB): list them, upload
+        or replace one, download one by file name or AttachmentID."""
+        return AsyncPurchaseOrdersAttachmentsResourceWithRawResponse(self._client)
+
+    async def pdf(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET PurchaseOrders/{PurchaseOrderID}/pdf: like ``purchase_orders.pdf()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        raw: RawResponse[bytes] = await self._client._request(
+            **binary_call(
+                self._client,
+                path="PurchaseOrders/"
+                + encode_path_segment(
+                    "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+                )
+                + "/pdf",
+                accept="application/pdf",
+                params=[],
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("purchase_order_id", purchase_order_id),
+                ],
+            )
+        )
+        return raw
+
+    async def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET PurchaseOrders/{PurchaseOrderID}/pdf: like ``purchase_orders.pdf_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return await adownload_to(
+            self._client,
+            destination,
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            )
+            + "/pdf",
+            accept="application/pdf",
+            params=[],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
+        )
 
     async def list(
         self,
@@ -1699,6 +3953,122 @@ class AsyncPurchaseOrdersResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncPurchaseOrdersResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncPurchaseOrdersHistoryResource:
+        """The history of a purchase order: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncPurchaseOrdersHistoryResource(self._client)
+
+    @cached_property
+    def attachments(self) -> AsyncPurchaseOrdersAttachmentsResource:
+        """Files attached to a purchase order (at most 10, each at most 10 MB): list them, upload
+        or replace one, download one by file name or AttachmentID."""
+        return AsyncPurchaseOrdersAttachmentsResource(self._client)
+
+    async def pdf(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """The purchase order as a PDF document (what Xero prints or emails), as bytes; pdf_to()
+        streams it to a file.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/pdf`` (``Accept: application/pdf``). The whole file is
+        read into memory; ``pdf_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the PDF, read whole (at most the client's ``max_response_bytes``;
+            ``pdf_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.pdf(
+                purchase_order_id=purchase_order_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
+
+        ``GET PurchaseOrders/{PurchaseOrderID}/pdf`` (``Accept: application/pdf``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            purchase_order_id: Xero's identifier of the purchase order.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such purchase order (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.pdf_to(
+                destination=destination,
+                purchase_order_id=purchase_order_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
 
     async def list(
         self,

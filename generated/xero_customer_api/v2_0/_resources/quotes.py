@@ -11,15 +11,23 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``quotes.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.quotes``.
+
+``client.quotes.history`` (QuotesHistoryResource, in this module): The history of a quote: what Xero recorded (created, edited, approved, paid, voided ...), by
+whom and when, and the notes added.
+
+``client.quotes.attachments`` (QuotesAttachmentsResource, in this module): Files attached to a quote (at most 10, each at most 10 MB): list them, upload or replace one,
+download one by file name or AttachmentID.
 """
 
 from __future__ import annotations
 
 import builtins
 import datetime
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Literal
+from functools import cached_property
+from typing import IO, Literal
 
 from ..._runtime import (
     NOT_GIVEN,
@@ -31,9 +39,11 @@ from ..._runtime import (
 )
 from ..._runtime._base_client import require_payload
 from ..._runtime._batch import BatchResult, asend_batch, send_batch
+from ..._runtime._binary import adownload_to, asend_upload, binary_call, download_to, send_upload
 from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_choice,
+    check_one_of,
     encode_bool,
     encode_date,
     encode_datetime,
@@ -43,21 +53,948 @@ from ..._runtime._query import (
     encode_string,
 )
 from .. import _checks
+from .._codecs.requests.history_records_request import encode_request_history_records
 from .._codecs.requests.quotes_request import encode_request_quote, encode_request_quotes
+from .._codecs.responses.attachments_response import decode_attachments_response
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.quotes_response import decode_quotes_response
 from .._codecs.types.quote import decode_quote
 from ..models import (
+    Attachment,
+    AttachmentsResponse,
+    HistoryRecord,
+    HistoryRecordsResponse,
     Quote,
     QuotesResponse,
     QuoteStatus,
 )
 
 __all__ = [
+    "AsyncQuotesAttachmentsResource",
+    "AsyncQuotesAttachmentsResourceWithRawResponse",
+    "AsyncQuotesHistoryResource",
+    "AsyncQuotesHistoryResourceWithRawResponse",
     "AsyncQuotesResource",
     "AsyncQuotesResourceWithRawResponse",
+    "QuotesAttachmentsResource",
+    "QuotesAttachmentsResourceWithRawResponse",
+    "QuotesHistoryResource",
+    "QuotesHistoryResourceWithRawResponse",
     "QuotesResource",
     "QuotesResourceWithRawResponse",
 ]
+
+
+class QuotesHistoryResourceWithRawResponse:
+    """Quotes.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Quotes/{QuoteID}/History: like ``quotes.history.list()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT Quotes/{QuoteID}/History: like ``quotes.history.add_note()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class QuotesHistoryResource:
+    """The history of a quote: what Xero recorded (created, edited, approved, paid, voided ...), by
+    whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = QuotesHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one quote, oldest first: each change Xero recorded (Changes, DateUTC,
+        User, Details) and each note.
+
+        ``GET Quotes/{QuoteID}/History``
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the quote (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            quote_id=quote_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one quote (1 to 2500 characters; Xero records it with
+        Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT Quotes/{QuoteID}/History``
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            quote_id=quote_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class QuotesAttachmentsResourceWithRawResponse:
+    """Quotes.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def upload(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT Quotes/{QuoteID}/Attachments/{FileName}: like ``quotes.attachments.upload()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="PUT",
+            folder="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+        )
+
+    def replace(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST Quotes/{QuoteID}/Attachments/{FileName}: like ``quotes.attachments.replace()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="POST",
+            folder="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+        )
+
+    def download(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET Quotes/{QuoteID}/Attachments/{Attachment}: like ``quotes.attachments.download()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = self._client._request(
+            **binary_call(
+                self._client,
+                path="Quotes/"
+                + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("quote_id", quote_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        quote_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET Quotes/{QuoteID}/Attachments/{Attachment}: like ``quotes.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return download_to(
+            self._client,
+            destination,
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("quote_id", quote_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    def list(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET Quotes/{QuoteID}/Attachments: like ``quotes.attachments.list()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class QuotesAttachmentsResource:
+    """Files attached to a quote (at most 10, each at most 10 MB): list them, upload or replace
+    one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = QuotesAttachmentsResourceWithRawResponse(client)
+
+    def upload(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to a quote (a file of the same name is replaced); the content is streamed,
+        its type taken from the file name unless given.
+
+        ``PUT Quotes/{QuoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the quotes's files are listed (one GET) to keep Xero's
+        limit of 10 per document (a name already there is replaced). A retried attempt reads the
+        content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.upload(
+            quote_id=quote_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def replace(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to a quote (POST; a new name is added, as by upload()).
+
+        ``POST Quotes/{QuoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the quotes's files are listed (one GET) to keep Xero's
+        limit of 10 per document (a name already there is replaced). A retried attempt reads the
+        content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.replace(
+            quote_id=quote_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def download(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to a quote, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET Quotes/{QuoteID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download(
+                quote_id=quote_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        quote_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET Quotes/{QuoteID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download_to(
+                destination=destination,
+                quote_id=quote_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def list(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to a quote (names, sizes, types and ids; not their content).
+
+        ``GET Quotes/{QuoteID}/Attachments``
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the quote (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            quote_id=quote_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.attachments
 
 
 class QuotesResourceWithRawResponse:
@@ -65,6 +1002,126 @@ class QuotesResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> QuotesHistoryResourceWithRawResponse:
+        """``quotes.history`` with raw answers: The history of a quote: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added."""
+        return QuotesHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def attachments(self) -> QuotesAttachmentsResourceWithRawResponse:
+        """``quotes.attachments`` with raw answers: Files attached to a quote (at most 10, each at most 10 MB): list them, upload or replace
+        one, download one by file name or AttachmentID."""
+        return QuotesAttachmentsResourceWithRawResponse(self._client)
+
+    def pdf(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET Quotes/{QuoteID}/pdf: like ``quotes.pdf()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        raw: RawResponse[bytes] = self._client._request(
+            **binary_call(
+                self._client,
+                path="Quotes/"
+                + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+                + "/pdf",
+                accept="application/pdf",
+                params=[],
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("quote_id", quote_id),
+                ],
+            )
+        )
+        return raw
+
+    def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET Quotes/{QuoteID}/pdf: like ``quotes.pdf_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return download_to(
+            self._client,
+            destination,
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/pdf",
+            accept="application/pdf",
+            params=[],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+        )
 
     def list(
         self,
@@ -588,6 +1645,119 @@ class QuotesResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = QuotesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> QuotesHistoryResource:
+        """The history of a quote: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added."""
+        return QuotesHistoryResource(self._client)
+
+    @cached_property
+    def attachments(self) -> QuotesAttachmentsResource:
+        """Files attached to a quote (at most 10, each at most 10 MB): list them, upload or replace
+        one, download one by file name or AttachmentID."""
+        return QuotesAttachmentsResource(self._client)
+
+    def pdf(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """The quote as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it
+        to a file.
+
+        ``GET Quotes/{QuoteID}/pdf`` (``Accept: application/pdf``). The whole file is
+        read into memory; ``pdf_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the PDF, read whole (at most the client's ``max_response_bytes``;
+            ``pdf_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.pdf(
+                quote_id=quote_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+            )
+        ).parsed
+
+    def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
+
+        ``GET Quotes/{QuoteID}/pdf`` (``Accept: application/pdf``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.pdf_to(
+                destination=destination,
+                quote_id=quote_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
 
     def list(
         self,
@@ -1153,11 +2323,1043 @@ class QuotesResource:
         return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
 
 
+class AsyncQuotesHistoryResourceWithRawResponse:
+    """Quotes.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET Quotes/{QuoteID}/History: like ``quotes.history.list()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT Quotes/{QuoteID}/History: like ``quotes.history.add_note()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncQuotesHistoryResource:
+    """The history of a quote: what Xero recorded (created, edited, approved, paid, voided ...), by
+    whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncQuotesHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one quote, oldest first: each change Xero recorded (Changes, DateUTC,
+        User, Details) and each note.
+
+        ``GET Quotes/{QuoteID}/History``
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the quote (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or history record) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            quote_id=quote_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one quote (1 to 2500 characters; Xero records it with
+        Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT Quotes/{QuoteID}/History``
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or history record) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            quote_id=quote_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class AsyncQuotesAttachmentsResourceWithRawResponse:
+    """Quotes.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def upload(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT Quotes/{QuoteID}/Attachments/{FileName}: like ``quotes.attachments.upload()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="PUT",
+            folder="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+        )
+
+    async def replace(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST Quotes/{QuoteID}/Attachments/{FileName}: like ``quotes.attachments.replace()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="POST",
+            folder="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+        )
+
+    async def download(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET Quotes/{QuoteID}/Attachments/{Attachment}: like ``quotes.attachments.download()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = await self._client._request(
+            **binary_call(
+                self._client,
+                path="Quotes/"
+                + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("quote_id", quote_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        quote_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET Quotes/{QuoteID}/Attachments/{Attachment}: like ``quotes.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return await adownload_to(
+            self._client,
+            destination,
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("quote_id", quote_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    async def list(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET Quotes/{QuoteID}/Attachments: like ``quotes.attachments.list()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncQuotesAttachmentsResource:
+    """Files attached to a quote (at most 10, each at most 10 MB): list them, upload or replace
+    one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncQuotesAttachmentsResourceWithRawResponse(client)
+
+    async def upload(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to a quote (a file of the same name is replaced); the content is streamed,
+        its type taken from the file name unless given.
+
+        ``PUT Quotes/{QuoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the quotes's files are listed (one GET) to keep Xero's
+        limit of 10 per document (a name already there is replaced). A retried attempt reads the
+        content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.upload(
+            quote_id=quote_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def replace(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to a quote (POST; a new name is added, as by upload()).
+
+        ``POST Quotes/{QuoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the quotes's files are listed (one GET) to keep Xero's
+        limit of 10 per document (a name already there is replaced). A retried attempt reads the
+        content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.replace(
+            quote_id=quote_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def download(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to a quote, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET Quotes/{QuoteID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download(
+                quote_id=quote_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        quote_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET Quotes/{QuoteID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            quote_id: Xero's identifier of the quote.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download_to(
+                destination=destination,
+                quote_id=quote_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def list(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to a quote (names, sizes, types and ids; not their content).
+
+        ``GET Quotes/{QuoteID}/Attachments``
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the quote (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            quote_id=quote_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.attachments
+
+
 class AsyncQuotesResourceWithRawResponse:
     """Quotes endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncQuotesHistoryResourceWithRawResponse:
+        """``quotes.history`` with raw answers: The history of a quote: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added."""
+        return AsyncQuotesHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def attachments(self) -> AsyncQuotesAttachmentsResourceWithRawResponse:
+        """``quotes.attachments`` with raw answers: Files attached to a quote (at most 10, each at most 10 MB): list them, upload or replace
+        one, download one by file name or AttachmentID."""
+        return AsyncQuotesAttachmentsResourceWithRawResponse(self._client)
+
+    async def pdf(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET Quotes/{QuoteID}/pdf: like ``quotes.pdf()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        raw: RawResponse[bytes] = await self._client._request(
+            **binary_call(
+                self._client,
+                path="Quotes/"
+                + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+                + "/pdf",
+                accept="application/pdf",
+                params=[],
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("quote_id", quote_id),
+                ],
+            )
+        )
+        return raw
+
+    async def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET Quotes/{QuoteID}/pdf: like ``quotes.pdf_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return await adownload_to(
+            self._client,
+            destination,
+            path="Quotes/"
+            + encode_path_segment("quote_id", encode_guid("quote_id", quote_id))
+            + "/pdf",
+            accept="application/pdf",
+            params=[],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("quote_id", quote_id),
+            ],
+        )
 
     async def list(
         self,
@@ -1681,6 +3883,119 @@ class AsyncQuotesResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncQuotesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncQuotesHistoryResource:
+        """The history of a quote: what Xero recorded (created, edited, approved, paid, voided
+        ...), by whom and when, and the notes added."""
+        return AsyncQuotesHistoryResource(self._client)
+
+    @cached_property
+    def attachments(self) -> AsyncQuotesAttachmentsResource:
+        """Files attached to a quote (at most 10, each at most 10 MB): list them, upload or replace
+        one, download one by file name or AttachmentID."""
+        return AsyncQuotesAttachmentsResource(self._client)
+
+    async def pdf(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """The quote as a PDF document (what Xero prints or emails), as bytes; pdf_to() streams it
+        to a file.
+
+        ``GET Quotes/{QuoteID}/pdf`` (``Accept: application/pdf``). The whole file is
+        read into memory; ``pdf_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the PDF, read whole (at most the client's ``max_response_bytes``;
+            ``pdf_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.pdf(
+                quote_id=quote_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+            )
+        ).parsed
+
+    async def pdf_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        quote_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``pdf()`` returns (the PDF) to ``destination`` as it arrives, in constant
+        memory.
+
+        ``GET Quotes/{QuoteID}/pdf`` (``Accept: application/pdf``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote (or file) in this organisation.
+            XeroResponseError: The answer is not a PDF (an HTML or XML page, or a body that
+                does not start with %PDF-), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.pdf_to(
+                destination=destination,
+                quote_id=quote_id,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
 
     async def list(
         self,

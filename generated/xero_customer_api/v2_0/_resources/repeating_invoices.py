@@ -11,13 +11,22 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``repeating_invoices.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.repeating_invoices``.
+
+``client.repeating_invoices.history`` (RepeatingInvoicesHistoryResource, in this module): The history of a repeating invoice: what Xero recorded (created, edited, approved, paid, voided
+...), by whom and when, and the notes added.
+
+``client.repeating_invoices.attachments`` (RepeatingInvoicesAttachmentsResource, in this module): Files attached to a repeating invoice (at most 10, each at most 10 MB): list them, upload or
+replace one, download one by file name or AttachmentID.
 """
 
 from __future__ import annotations
 
 import builtins
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
+from typing import IO
 
 from ..._runtime import (
     NOT_GIVEN,
@@ -29,7 +38,9 @@ from ..._runtime import (
 )
 from ..._runtime._base_client import require_payload
 from ..._runtime._batch import BatchResult, asend_batch, send_batch
+from ..._runtime._binary import adownload_to, asend_upload, binary_call, download_to, send_upload
 from ..._runtime._query import (
+    check_one_of,
     encode_bool,
     encode_guid,
     encode_path_segment,
@@ -37,24 +48,978 @@ from ..._runtime._query import (
 )
 from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
+from .._codecs.requests.history_records_request import encode_request_history_records
 from .._codecs.requests.repeating_invoices_request import (
     encode_request_repeating_invoice,
     encode_request_repeating_invoices,
 )
+from .._codecs.responses.attachments_response import decode_attachments_response
+from .._codecs.responses.history_records_response import decode_history_records_response
 from .._codecs.responses.repeating_invoices_response import decode_repeating_invoices_response
 from .._codecs.types.repeating_invoice import decode_repeating_invoice
 from ..models import (
+    Attachment,
+    AttachmentsResponse,
+    HistoryRecord,
+    HistoryRecordsResponse,
     RepeatingInvoice,
     RepeatingInvoicesResponse,
     RepeatingInvoiceStatus,
 )
 
 __all__ = [
+    "AsyncRepeatingInvoicesAttachmentsResource",
+    "AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse",
+    "AsyncRepeatingInvoicesHistoryResource",
+    "AsyncRepeatingInvoicesHistoryResourceWithRawResponse",
     "AsyncRepeatingInvoicesResource",
     "AsyncRepeatingInvoicesResourceWithRawResponse",
+    "RepeatingInvoicesAttachmentsResource",
+    "RepeatingInvoicesAttachmentsResourceWithRawResponse",
+    "RepeatingInvoicesHistoryResource",
+    "RepeatingInvoicesHistoryResourceWithRawResponse",
     "RepeatingInvoicesResource",
     "RepeatingInvoicesResourceWithRawResponse",
 ]
+
+
+class RepeatingInvoicesHistoryResourceWithRawResponse:
+    """Repeating_invoices.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/History: like ``repeating_invoices.history.list()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_note(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT RepeatingInvoices/{RepeatingInvoiceID}/History: like ``repeating_invoices.history.add_note()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class RepeatingInvoicesHistoryResource:
+    """The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+    voided ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = RepeatingInvoicesHistoryResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one repeating invoice, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/History``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the repeating invoice (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    def add_note(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one repeating invoice (1 to 2500 characters; Xero records
+        it with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT RepeatingInvoices/{RepeatingInvoiceID}/History``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_note(
+            repeating_invoice_id=repeating_invoice_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class RepeatingInvoicesAttachmentsResourceWithRawResponse:
+    """Repeating_invoices.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def upload(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}: like ``repeating_invoices.attachments.upload()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="PUT",
+            folder="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+        )
+
+    def replace(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}: like ``repeating_invoices.attachments.replace()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return send_upload(
+            self._client,
+            method="POST",
+            folder="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+        )
+
+    def download(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}: like ``repeating_invoices.attachments.download()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = self._client._request(
+            **binary_call(
+                self._client,
+                path="RepeatingInvoices/"
+                + encode_path_segment(
+                    "repeating_invoice_id",
+                    encode_guid("repeating_invoice_id", repeating_invoice_id),
+                )
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("repeating_invoice_id", repeating_invoice_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}: like ``repeating_invoices.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return download_to(
+            self._client,
+            destination,
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments: like ``repeating_invoices.attachments.list()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class RepeatingInvoicesAttachmentsResource:
+    """Files attached to a repeating invoice (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = RepeatingInvoicesAttachmentsResourceWithRawResponse(client)
+
+    def upload(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to a repeating invoice (a file of the same name is replaced); the content
+        is streamed, its type taken from the file name unless given.
+
+        ``PUT RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the repeating invoices's files are listed (one GET) to
+        keep Xero's limit of 10 per document (a name already there is replaced). A retried
+        attempt reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.upload(
+            repeating_invoice_id=repeating_invoice_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def replace(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to a repeating invoice (POST; a new name is added, as by
+        upload()).
+
+        ``POST RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the repeating invoices's files are listed (one GET) to
+        keep Xero's limit of 10 per document (a name already there is replaced). A retried
+        attempt reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.replace(
+            repeating_invoice_id=repeating_invoice_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    def download(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to a repeating invoice, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download(
+                repeating_invoice_id=repeating_invoice_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            self.with_raw_response.download_to(
+                destination=destination,
+                repeating_invoice_id=repeating_invoice_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to a repeating invoice (names, sizes, types and ids; not their
+        content).
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the repeating invoice (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.attachments
 
 
 class RepeatingInvoicesResourceWithRawResponse:
@@ -62,6 +1027,18 @@ class RepeatingInvoicesResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> RepeatingInvoicesHistoryResourceWithRawResponse:
+        """``repeating_invoices.history`` with raw answers: The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return RepeatingInvoicesHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def attachments(self) -> RepeatingInvoicesAttachmentsResourceWithRawResponse:
+        """``repeating_invoices.attachments`` with raw answers: Files attached to a repeating invoice (at most 10, each at most 10 MB): list them,
+        upload or replace one, download one by file name or AttachmentID."""
+        return RepeatingInvoicesAttachmentsResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -551,6 +1528,18 @@ class RepeatingInvoicesResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = RepeatingInvoicesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> RepeatingInvoicesHistoryResource:
+        """The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return RepeatingInvoicesHistoryResource(self._client)
+
+    @cached_property
+    def attachments(self) -> RepeatingInvoicesAttachmentsResource:
+        """Files attached to a repeating invoice (at most 10, each at most 10 MB): list them,
+        upload or replace one, download one by file name or AttachmentID."""
+        return RepeatingInvoicesAttachmentsResource(self._client)
 
     def list(
         self,
@@ -1045,11 +2034,962 @@ class RepeatingInvoicesResource:
         return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
 
 
+class AsyncRepeatingInvoicesHistoryResourceWithRawResponse:
+    """Repeating_invoices.history endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/History: like ``repeating_invoices.history.list()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/History",
+            params=[],
+            body=None,
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_note(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[HistoryRecordsResponse]:
+        """PUT RepeatingInvoices/{RepeatingInvoiceID}/History: like ``repeating_invoices.history.add_note()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``HistoryRecordsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/History",
+            params=[],
+            body=[HistoryRecord(details=encode_string("details", details))],
+            response_type=HistoryRecordsResponse,
+            decode=decode_history_records_response,
+            encode=encode_request_history_records,
+            check=_checks.CHECKS["HistoryRecord"].requiring("Details"),
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncRepeatingInvoicesHistoryResource:
+    """The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+    voided ...), by whom and when, and the notes added."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncRepeatingInvoicesHistoryResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[HistoryRecord]:
+        """The history of one repeating invoice, oldest first: each change Xero recorded (Changes,
+        DateUTC, User, Details) and each note.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/History``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``HistoryRecord``, one per history record of the repeating invoice (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.history_records
+
+    async def add_note(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        details: str,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> HistoryRecord:
+        """Add a note to the history of one repeating invoice (1 to 2500 characters; Xero records
+        it with Changes Note and User System Generated) and return it as recorded.
+
+        ``PUT RepeatingInvoices/{RepeatingInvoiceID}/History``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            details: The history record's details: the text sent in the body.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``HistoryRecord`` as Xero recorded it, with the values Xero sets.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``details`` empty or not text;
+                ``details`` longer than its schema allows; ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or history record) in this
+                organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_note(
+            repeating_invoice_id=repeating_invoice_id,
+            details=details,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.history_records), None), "HistoryRecord")
+
+
+class AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse:
+    """Repeating_invoices.attachments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def upload(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """PUT RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}: like ``repeating_invoices.attachments.upload()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="PUT",
+            folder="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+        )
+
+    async def replace(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """POST RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}: like ``repeating_invoices.attachments.replace()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await asend_upload(
+            self._client,
+            method="POST",
+            folder="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/Attachments",
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            params=[],
+            max_files=10,
+            existing=lambda parsed: [item.file_name for item in parsed.attachments],
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+        )
+
+    async def download(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[bytes]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}: like ``repeating_invoices.attachments.download()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received; ``.parsed`` is the body (the file).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        raw: RawResponse[bytes] = await self._client._request(
+            **binary_call(
+                self._client,
+                path="RepeatingInvoices/"
+                + encode_path_segment(
+                    "repeating_invoice_id",
+                    encode_guid("repeating_invoice_id", repeating_invoice_id),
+                )
+                + "/Attachments/"
+                + encode_path_segment(
+                    "file_name or attachment_id",
+                    encode_string("file_name", file_name)
+                    or encode_guid("attachment_id", attachment_id),
+                ),
+                accept="*/*",
+                params=[],
+                content_type_header="contentType",
+                file_name=file_name,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                subject=[
+                    ("repeating_invoice_id", repeating_invoice_id),
+                    ("file_name", file_name),
+                    ("attachment_id", attachment_id),
+                ],
+            )
+        )
+        return raw
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[int]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}: like ``repeating_invoices.attachments.download_to()``, with the raw answer.
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status and headers as received; ``.parsed`` is the number of bytes
+            written (``.content`` is empty: the body went to ``destination``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        check_one_of(
+            {
+                "file_name": file_name,
+                "attachment_id": attachment_id,
+            }
+        )
+        return await adownload_to(
+            self._client,
+            destination,
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/Attachments/"
+            + encode_path_segment(
+                "file_name or attachment_id",
+                encode_string("file_name", file_name)
+                or encode_guid("attachment_id", attachment_id),
+            ),
+            accept="*/*",
+            params=[],
+            content_type_header="contentType",
+            file_name=file_name,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+                ("file_name", file_name),
+                ("attachment_id", attachment_id),
+            ],
+        )
+
+    async def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AttachmentsResponse]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments: like ``repeating_invoices.attachments.list()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AttachmentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            )
+            + "/Attachments",
+            params=[],
+            body=None,
+            response_type=AttachmentsResponse,
+            decode=decode_attachments_response,
+            tenant_id=tenant_id,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncRepeatingInvoicesAttachmentsResource:
+    """Files attached to a repeating invoice (at most 10, each at most 10 MB): list them, upload or
+    replace one, download one by file name or AttachmentID."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse(client)
+
+    async def upload(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Attach a file to a repeating invoice (a file of the same name is replaced); the content
+        is streamed, its type taken from the file name unless given.
+
+        ``PUT RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the repeating invoices's files are listed (one GET) to
+        keep Xero's limit of 10 per document (a name already there is replaced). A retried
+        attempt reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.upload(
+            repeating_invoice_id=repeating_invoice_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def replace(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str,
+        content: bytes | IO[bytes] | os.PathLike[str],
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Replace a file attached to a repeating invoice (POST; a new name is added, as by
+        upload()).
+
+        ``POST RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
+        name, bytes rather than text) and the repeating invoices's files are listed (one GET) to
+        keep Xero's limit of 10 per document (a name already there is replaced). A retried
+        attempt reads the content from the start again (a path is reopened, a file seeks back).
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name (1 to 255 characters, no slash, backslash or control
+                character).
+            content: The file: bytes, a binary file object (read from its position; seeked back for a
+                retry) or a path (pathlib.Path; a str is refused, as text is). Streamed with its
+                Content-Length, never read whole; a file that cannot seek is first copied to a
+                temporary file.
+            content_type: The file's media type; by default guessed from file_name's extension, else
+                application/octet-stream.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried upload applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Attachment`` as Xero saved it (its id, size and media type).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``content`` not bytes, a binary file
+                object or a path; the file larger than the client's ``max_attachment_bytes`` (10
+                MiB by default); a file name that is empty, over 255 characters, or holds a
+                slash, a backslash or a control character (inferred); ``content_type`` not a
+                media type; the document already holding 10 files and ``file_name`` not one of
+                them (Xero's limit; listed first, one GET); ``max_retries`` not a whole number
+                >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            ValidationError: Xero refused the file (400 ApiException); a file over Xero's
+                size limit is a ``XeroAPIError`` with status 413 (RequestEntityTooLarge).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.replace(
+            repeating_invoice_id=repeating_invoice_id,
+            file_name=file_name,
+            content=content,
+            content_type=content_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.attachments), None), "Attachment")
+
+    async def download(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Download a file attached to a repeating invoice, by file name or AttachmentID, as bytes;
+        download_to() streams it to a file.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}`` (``Accept: */*``). The whole file is
+        read into memory; ``download_to()`` writes it to a path or file as it arrives.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The bytes of the file, read whole (at most the client's ``max_response_bytes``;
+            ``download_to()`` streams it to a path or file instead).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download(
+                repeating_invoice_id=repeating_invoice_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def download_to(
+        self,
+        *,
+        destination: str | os.PathLike[str] | IO[bytes],
+        repeating_invoice_id: str | uuid.UUID,
+        file_name: str | None = None,
+        attachment_id: str | uuid.UUID | None = None,
+        content_type: str | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Write what ``download()`` returns (the file) to ``destination`` as it arrives, in
+        constant memory.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{Attachment}`` (``Accept: */*``). The file is bounded
+        by the client's ``max_response_bytes`` and the call's total timeout like any answer;
+        a failure before the end is retried where safe (a path, or a file that can seek back,
+        starts again; a pipe that has received bytes is not written twice: the error is
+        raised).
+
+        Args:
+            destination: Where the file goes: a path (str or pathlib.Path), written through a temporary
+                file in the same folder and renamed over it once complete (nothing is left
+                behind on failure), or a binary file object (open(path, 'wb')) written in
+                chunks.
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            file_name: The attachment's file name. (give exactly one of file_name and attachment_id)
+            attachment_id: Xero's identifier of the attachment (AttachmentID). (give exactly one of
+                file_name and attachment_id)
+            content_type: The file's media type, sent as the contentType header Xero's description asks
+                for; by default guessed from file_name, else application/octet-stream. An HTML
+                or XML file is returned only when that is the type named (otherwise such an
+                answer is taken for an error page).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``file_name`` and
+                ``attachment_id`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such repeating invoice (or file) in this organisation.
+            XeroResponseError: The answer is an HTML or XML page where the file was expected
+                (unless that is the type asked for), or larger than ``max_response_bytes``.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer, the destination could not be written).
+        """
+        return (
+            await self.with_raw_response.download_to(
+                destination=destination,
+                repeating_invoice_id=repeating_invoice_id,
+                file_name=file_name,
+                attachment_id=attachment_id,
+                content_type=content_type,
+                tenant_id=tenant_id,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        ).parsed
+
+    async def list(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Attachment]:
+        """List the files attached to a repeating invoice (names, sizes, types and ids; not their
+        content).
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}/Attachments``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the repeating invoice.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Attachment``, one per attachment of the repeating invoice (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice (or attachment) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.attachments
+
+
 class AsyncRepeatingInvoicesResourceWithRawResponse:
     """Repeating_invoices endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def history(self) -> AsyncRepeatingInvoicesHistoryResourceWithRawResponse:
+        """``repeating_invoices.history`` with raw answers: The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncRepeatingInvoicesHistoryResourceWithRawResponse(self._client)
+
+    @cached_property
+    def attachments(self) -> AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse:
+        """``repeating_invoices.attachments`` with raw answers: Files attached to a repeating invoice (at most 10, each at most 10 MB): list them,
+        upload or replace one, download one by file name or AttachmentID."""
+        return AsyncRepeatingInvoicesAttachmentsResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1539,6 +3479,18 @@ class AsyncRepeatingInvoicesResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncRepeatingInvoicesResourceWithRawResponse(client)
+
+    @cached_property
+    def history(self) -> AsyncRepeatingInvoicesHistoryResource:
+        """The history of a repeating invoice: what Xero recorded (created, edited, approved, paid,
+        voided ...), by whom and when, and the notes added."""
+        return AsyncRepeatingInvoicesHistoryResource(self._client)
+
+    @cached_property
+    def attachments(self) -> AsyncRepeatingInvoicesAttachmentsResource:
+        """Files attached to a repeating invoice (at most 10, each at most 10 MB): list them,
+        upload or replace one, download one by file name or AttachmentID."""
+        return AsyncRepeatingInvoicesAttachmentsResource(self._client)
 
     async def list(
         self,

@@ -411,10 +411,9 @@ class TaxRatesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``name`` and
-                ``tax_type`` given; the tax rate does not match its schema (a required field
-                missing or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``,
-                or more decimal places or digits than allowed; a value outside its enumeration;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                ``tax_type`` given; ``name`` or ``tax_type`` empty or not text; ``name`` or
+                ``tax_type`` longer than its schema allows; ``max_retries`` not a whole number
+                >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -843,10 +842,9 @@ class TaxRatesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``name`` and
-                ``tax_type`` given; the tax rate does not match its schema (a required field
-                missing or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``,
-                or more decimal places or digits than allowed; a value outside its enumeration;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                ``tax_type`` given; ``name`` or ``tax_type`` empty or not text; ``name`` or
+                ``tax_type`` longer than its schema allows; ``max_retries`` not a whole number
+                >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1227,10 +1225,9 @@ class AsyncTaxRatesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``name`` and
-                ``tax_type`` given; the tax rate does not match its schema (a required field
-                missing or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``,
-                or more decimal places or digits than allowed; a value outside its enumeration;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                ``tax_type`` given; ``name`` or ``tax_type`` empty or not text; ``name`` or
+                ``tax_type`` longer than its schema allows; ``max_retries`` not a whole number
+                >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1659,10 +1656,9 @@ class AsyncTaxRatesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``name`` and
-                ``tax_type`` given; the tax rate does not match its schema (a required field
-                missing or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``,
-                or more decimal places or digits than allowed; a value outside its enumeration;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                ``tax_type`` given; ``name`` or ``tax_type`` empty or not text; ``name`` or
+                ``tax_type`` longer than its schema allows; ``max_retries`` not a whole number
+                >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,

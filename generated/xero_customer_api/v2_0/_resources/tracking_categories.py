@@ -312,6 +312,8 @@ class TrackingCategoriesResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such tracking category in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -567,6 +569,8 @@ class TrackingCategoriesResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such tracking option in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -884,6 +888,8 @@ class TrackingCategoriesResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such tracking category in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1094,6 +1100,8 @@ class TrackingCategoriesResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such tracking option in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1367,6 +1375,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such tracking category in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1622,6 +1632,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such tracking option in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1939,6 +1951,8 @@ class AsyncTrackingCategoriesResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such tracking category in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2149,6 +2163,8 @@ class AsyncTrackingCategoriesResource:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
             NotFoundError: No such tracking option in this organisation.
+            ValidationError: Xero refused the call (400 ApiException; ``.elements`` or the
+                message says why).
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

@@ -56,7 +56,7 @@ from ...store import Store, new_guid
 from .. import codec, view
 from ..errors import POST_DATA_INVALID, ApiError, Problems
 from ..service import TAX_RATES, Answer, Call, NotFound, Service, _bool, _int, modified_since
-from . import credits
+from . import attachments, credits, history
 
 T = TypeVar("T")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -202,6 +202,7 @@ def _put(store: Store, table: str, key: str, org: int, value: str, rec: Any) -> 
         (value, org, seq, records.dumps(rec)),
     )
     ledger.saved(store, org, rec)  # the books follow every document saved
+    history.saved_row(store, org, table, value, rec, created=row is None)
 
 
 def record_journal(
@@ -401,7 +402,7 @@ def bank_transaction_model(
         prepayment_id=rec.prepayment_id,
         overpayment_id=rec.overpayment_id,
         updated_date_utc=rec.updated,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(store, org, rec.bank_transaction_id),
     )
 
 
@@ -755,7 +756,7 @@ def bank_transfer_model(store: Store, org: int, rec: Transfer) -> models.BankTra
         from_is_reconciled=rec.from_reconciled,
         to_is_reconciled=rec.to_reconciled,
         reference=rec.reference,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(store, org, rec.bank_transfer_id),
         created_date_utc=rec.created,
         status=view.enum(models.BankTransferStatus, rec.status),
         from_tracking=[_tracking_model(t) for t in rec.from_tracking],
@@ -1007,8 +1008,11 @@ _MJ_TRANSITIONS = {
 }
 
 
-def manual_journal_model(rec: Manual, warnings: list[str] | None = None) -> models.ManualJournal:
-    """A stored manual journal as 2.0 says it (with the warnings of the write, if any)."""
+def manual_journal_model(
+    rec: Manual, warnings: list[str] | None = None, *, attached: bool = False
+) -> models.ManualJournal:
+    """A stored manual journal as 2.0 says it (with the warnings of the write, if any;
+    *attached*: it has attachments)."""
     return models.ManualJournal(
         warnings=[models.EntityWarning(message=m) for m in warnings or []],
         narration=rec.narration,
@@ -1030,7 +1034,7 @@ def manual_journal_model(rec: Manual, warnings: list[str] | None = None) -> mode
         status=view.enum(models.ManualJournalStatus, rec.status),
         url=rec.url,
         show_on_cash_basis_reports=rec.show_on_cash_basis_reports,
-        has_attachments=False,
+        has_attachments=attached,
         updated_date_utc=rec.updated,
         manual_journal_id=rec.manual_journal_id,
     )
@@ -1045,7 +1049,12 @@ def list_manual_journals(service: Service, call: Call) -> Answer:
         for m in _rows(service.store, "manual_journals", Manual, org)
         if since is None or m.updated.replace(microsecond=0) >= since
     ]
-    elements = service._query_list(call, found, manual_journal_model, pageable=True)
+
+    def build(m: Manual) -> models.ManualJournal:
+        attached = attachments.has_attachments(service.store, org, m.manual_journal_id)
+        return manual_journal_model(m, attached=attached)
+
+    elements = service._query_list(call, found, build, pageable=True)
     return Answer(200, codec.envelope(call.provider, "ManualJournals", elements))
 
 
@@ -1065,7 +1074,9 @@ def _manual(service: Service, call: Call) -> Manual:
 
 def get_manual_journal(service: Service, call: Call) -> Answer:
     """GET ManualJournals/{ManualJournalID}."""
-    return _shape(call, "ManualJournals", [manual_journal_model(_manual(service, call))])
+    rec = _manual(service, call)
+    attached = attachments.has_attachments(service.store, call.org.org_id, rec.manual_journal_id)
+    return _shape(call, "ManualJournals", [manual_journal_model(rec, attached=attached)])
 
 
 def put_manual_journals(service: Service, call: Call) -> Answer:
@@ -1090,7 +1101,9 @@ def _write_manual_journals(service: Service, call: Call, *, create_only: bool) -
     for item in items:
         try:
             rec, warnings = _save_manual(service, call, item, target, create_only=create_only)
-            results.append(manual_journal_model(rec, warnings))
+            org_id = call.org.org_id
+            attached = attachments.has_attachments(service.store, org_id, rec.manual_journal_id)
+            results.append(manual_journal_model(rec, warnings, attached=attached))
         except Problems as problems:
             results.append(problems)
     return _batch(service, call, "ManualJournals", items, results, "manual_journal_id")

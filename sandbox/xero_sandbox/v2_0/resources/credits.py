@@ -16,7 +16,13 @@ Prepayments and Overpayments are read here (list, paged; one by id; ``InvoiceNum
 :func:`save_credit`. :func:`allocate` applies a credit note, prepayment or overpayment to an
 invoice with Xero's checks (type, amount outstanding, paid-off invoice), lowering the
 invoice's AmountDue and raising its AmountCredited; an invoice shows what was allocated to it
-in its CreditNotes, Prepayments and Overpayments (:func:`invoice_credits`).
+in its CreditNotes, Prepayments and Overpayments (:func:`invoice_credits`). Allocations are
+made with ``PUT {CreditNotes|Prepayments|Overpayments}/{id}/Allocations`` (an
+``<Allocations>`` batch or one ``<Allocation>``, refusals as other writes with
+``summarizeErrors``) and deleted with ``DELETE .../Allocations/{AllocationID}`` (answered
+with the allocation, ``IsDeleted`` true): :func:`unallocate` gives the invoice and the credit
+back what it took, an invoice or credit it had paid off is AUTHORISED again, and the ledger
+reverses exactly its lines.
 
 BatchPayments pay several AUTHORISED invoices of one kind from one bank account: each payment
 is a Payment of :mod:`..service` (PAYBATCH for bills, RECBATCH for sales invoices); a batch is
@@ -34,10 +40,11 @@ Rules read in the facts are unmarked; each rule inferred is marked ``# inferred:
 in short: CN-0001 numbering; RemainingCredit equal to the total before approval; lines of a
 credit note or receipt changed only while a draft (credit notes: or submitted); allocations
 only of AUTHORISED credits in the invoice's currency, and an invoice paid off by them becomes
-PAID; a batch pays invoices of one kind; receipt numbers count per user; the receipt and
-expense claim moves beyond the facts' lifecycles (a claim is created SUBMITTED, deleting it
-returns its receipts to drafts, approving or voiding it moves its receipts with it); the
-three seeded users. Messages other than those the facts quote are the sandbox's own words.
+PAID (AUTHORISED again when the allocation is deleted); an allocation without a Date applies
+from today; a second delete of an allocation is refused; a batch pays invoices of one kind;
+receipt numbers count per user; the receipt and expense claim moves beyond the facts'
+lifecycles (a claim is created SUBMITTED, deleting it returns its receipts to drafts,
+approving or voiding it moves its receipts with it); the three seeded users. Messages other than those the facts quote are the sandbox's own words.
 """
 
 from __future__ import annotations
@@ -70,6 +77,7 @@ from ..service import (
     _since,
     modified_since,
 )
+from . import attachments, documents, history
 
 T = TypeVar("T")
 
@@ -289,6 +297,7 @@ def _save(
         f" VALUES ({', '.join('?' for _ in names)})",
         (value, *columns.values(), seq, records.dumps(body)),
     )
+    history.saved_row(store, columns["org_id"], table, value, body, created=row is None)
 
 
 def credit_notes_of(store: Store, org: int) -> list[CreditNote]:
@@ -490,7 +499,7 @@ def credit_note_model(
             if not a.is_deleted
         ],
         branding_theme_id=rec.branding_theme_id,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, org, rec.credit_note_id),
     )
 
 
@@ -515,7 +524,7 @@ def credit_model(
             for a in _allocations(service.store, org, source=rec.credit_id)
             if not a.is_deleted
         ],
-        "has_attachments": False,
+        "has_attachments": False,  # prepayments and overpayments take no attachments [SPEC]
         "reference": rec.reference,
     }
     if rec.kind == PREPAYMENT:
@@ -624,8 +633,9 @@ def allocate(
         raise Problems(["The invoice you are trying to allocate to has already been paid off"])
     if _ALLOCATES_TO.get(found.type) != invoice.type:
         raise Problems([f"{noun} cannot be allocated to an incorrect invoice type"])
-    # inferred: only an approved credit in the invoice's currency can be allocated.
-    if found.status != "AUTHORISED":
+    # inferred: only an approved credit in the invoice's currency can be allocated (one
+    # allocated whole, PAID, has nothing outstanding: the amount check below refuses it).
+    if found.status not in ("AUTHORISED", "PAID"):
         raise Problems([f"A {noun.lower()} in status {found.status} cannot be allocated."])
     if (found.currency_code or "NZD") != (invoice.currency_code or "NZD"):
         raise Problems([f"The {noun.lower()} and the invoice must be in the same currency."])
@@ -648,6 +658,7 @@ def allocate(
         invoice.status, invoice.fully_paid_on = "PAID", date
     invoice.updated = store.stamp()
     store.save_invoice(org, invoice)
+    history.saved(store, org, "invoices", invoice.invoice_id, invoice, created=False)
     webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
     found.remaining_credit -= amount
     if found.remaining_credit == 0:
@@ -660,6 +671,153 @@ def allocate(
     elif credit is not None:
         save_credit(store, org, credit)
     return rec
+
+
+def unallocate(store: Store, org: int, rec: Allocation) -> Allocation:
+    """Delete an allocation (inside a write): the invoice's AmountDue and AmountCredited and
+    the credit's RemainingCredit are what they were before it, an invoice or credit it had
+    paid off is AUTHORISED again, and the ledger reverses exactly the allocation's lines."""
+    rec.is_deleted = True
+    rec.updated = store.stamp()
+    _save_allocation(store, org, rec)  # the ledger: no posting now, so its lines reversed
+    invoice = store.invoice_by_id(org, rec.invoice_id)
+    if invoice is not None:
+        invoice.amount_due += rec.amount
+        invoice.amount_credited -= rec.amount
+        if invoice.status == "PAID" and invoice.amount_due > 0:  # inferred: as allocate
+            invoice.status, invoice.fully_paid_on = "AUTHORISED", None
+        invoice.updated = store.stamp()
+        store.save_invoice(org, invoice)
+        history.saved(store, org, "invoices", invoice.invoice_id, invoice, created=False)
+        webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
+    if rec.source_kind == CREDIT_NOTE:
+        note = _one_credit_note(store, org, rec.source_id)
+        if note is not None:
+            note.remaining_credit += rec.amount
+            if note.status == "PAID" and note.remaining_credit > 0:
+                note.status, note.fully_paid_on = "AUTHORISED", None
+            note.updated = store.stamp()
+            _save_credit_note(store, org, note)
+    else:
+        credit = _one_credit(store, org, rec.source_kind, rec.source_id)
+        if credit is not None:
+            credit.remaining_credit += rec.amount
+            if credit.status == "PAID" and credit.remaining_credit > 0:
+                credit.status = "AUTHORISED"
+            credit.updated = store.stamp()
+            save_credit(store, org, credit)
+    return rec
+
+
+def _one_credit(store: Store, org: int, kind: str, credit_id: str) -> Credit | None:
+    found = _rows(store, "credits", Credit, "org_id = ? AND kind = ? AND credit_id = ?", org,
+                  kind, credit_id.lower())  # fmt: skip
+    return found[0] if found else None
+
+
+def _allocation_source(service: Service, call: Call, kind: str) -> str:
+    """The id of the credit note, prepayment or overpayment of an Allocations path (404 when
+    there is none; a credit note also by its number, as its GET)."""
+    key = call.segments[1]
+    org = call.org.org_id
+    if kind == CREDIT_NOTE:
+        note = _credit_note(service.store, org, key)
+        if note is None:
+            raise NotFound()
+        return note.credit_note_id
+    if not _GUID.match(key) or _one_credit(service.store, org, kind, key) is None:
+        raise NotFound()
+    return key.lower()
+
+
+def _allocation_item(service: Service, call: Call, kind: str, source_id: str,
+                     item: models.Allocation) -> Allocation:  # fmt: skip
+    invoice_id = item.invoice.invoice_id if item.invoice is not None else None
+    problems = []
+    # inferred: the sandbox's words for an allocation without its invoice or amount
+    if not invoice_id:
+        problems.append("An allocation needs the InvoiceID of the invoice it applies to.")
+    if item.applied_amount is None:
+        problems.append("An allocation needs an AppliedAmount.")
+    if problems or invoice_id is None or item.applied_amount is None:
+        raise Problems(problems)
+    # inferred: an allocation without a Date applies from today (UTC)
+    when = item.date or datetime.datetime.now(datetime.UTC).date()
+    return allocate(service.store, call.org.org_id, kind, source_id, invoice_id.lower(),
+                    item.applied_amount, when)  # fmt: skip
+
+
+def _put_allocations(service: Service, call: Call, kind: str) -> Answer:
+    """PUT {CreditNotes|Prepayments|Overpayments}/{id}/Allocations: one ``<Allocation>`` or
+    ``<Allocations>``; each is checked and saved on its own, refusals as other writes
+    (``summarizeErrors``)."""
+    org = call.org.org_id
+    source_id = _allocation_source(service, call, kind)
+    elements = service.reader.parse(call.body, "Allocation", batch="Allocations")
+    items = [codec.decode(models.Allocation, el) for el in elements]
+    results: list[models.Allocation | Problems] = []
+    for item in items:
+        try:
+            rec = _allocation_item(service, call, kind, source_id, item)
+            results.append(_allocation_model(service, org, rec))
+        except Problems as problems:
+            results.append(problems)
+    return service._batch(call, "Allocations", items, results, "allocation_id")
+
+
+def _delete_allocation(service: Service, call: Call, kind: str) -> Answer:
+    """DELETE {CreditNotes|Prepayments|Overpayments}/{id}/Allocations/{AllocationID}: the
+    allocation, IsDeleted true."""
+    org = call.org.org_id
+    source_id = _allocation_source(service, call, kind)
+    key = call.segments[3].lower()
+    found = next(
+        (a for a in _allocations(service.store, org, source=source_id) if a.allocation_id == key),
+        None,
+    )
+    if found is None:
+        raise NotFound()
+    if found.is_deleted:
+        # inferred: the sandbox's words; Xero's answer to a second delete is not in the facts
+        echo = models.Allocation(
+            allocation_id=found.allocation_id,
+            validation_errors=[
+                models.EntityValidationError(message="This allocation has already been deleted.")
+            ],
+        )
+        raise ApiError(VALIDATION, "A validation exception occurred", elements=[echo])
+    rec = unallocate(service.store, org, found)
+    return service._shape(call, "Allocations", [codec.entity(_allocation_model(service, org, rec))])
+
+
+def put_credit_note_allocations(service: Service, call: Call) -> Answer:
+    """PUT CreditNotes/{CreditNoteID}/Allocations."""
+    return _put_allocations(service, call, CREDIT_NOTE)
+
+
+def put_prepayment_allocations(service: Service, call: Call) -> Answer:
+    """PUT Prepayments/{PrepaymentID}/Allocations."""
+    return _put_allocations(service, call, PREPAYMENT)
+
+
+def put_overpayment_allocations(service: Service, call: Call) -> Answer:
+    """PUT Overpayments/{OverpaymentID}/Allocations."""
+    return _put_allocations(service, call, OVERPAYMENT)
+
+
+def delete_credit_note_allocation(service: Service, call: Call) -> Answer:
+    """DELETE CreditNotes/{CreditNoteID}/Allocations/{AllocationID}."""
+    return _delete_allocation(service, call, CREDIT_NOTE)
+
+
+def delete_prepayment_allocation(service: Service, call: Call) -> Answer:
+    """DELETE Prepayments/{PrepaymentID}/Allocations/{AllocationID}."""
+    return _delete_allocation(service, call, PREPAYMENT)
+
+
+def delete_overpayment_allocation(service: Service, call: Call) -> Answer:
+    """DELETE Overpayments/{OverpaymentID}/Allocations/{AllocationID}."""
+    return _delete_allocation(service, call, OVERPAYMENT)
 
 
 # ----------------------------------------------------------------------------- credit notes
@@ -685,7 +843,9 @@ def list_credit_notes(service: Service, call: Call) -> Answer:
 
 
 def get_credit_note(service: Service, call: Call) -> Answer:
-    """GET CreditNotes/{CreditNoteID or CreditNoteNumber}."""
+    """GET CreditNotes/{CreditNoteID or CreditNoteNumber} (its PDF with Accept: application/pdf)."""
+    if documents.wants_pdf(call):
+        return documents.pdf_answer(service, call)
     org = call.org.org_id
     found = _credit_note(service.store, org, call.segments[1])
     if found is None:
@@ -1200,6 +1360,7 @@ def _delete_payment(service: Service, org: int, payment_id: str) -> None:
             invoice.status, invoice.fully_paid_on = "AUTHORISED", None
         invoice.updated = store.stamp()
         store.save_invoice(org, invoice)
+        history.payment_saved(store, org, rec, invoice, created=False)
         webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
 
 
@@ -1247,7 +1408,7 @@ def receipt_model(
         status=view.enum(models.ReceiptStatus, rec.status),
         receipt_number=rec.number,
         updated_date_utc=rec.updated,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, call.org.org_id, rec.receipt_id),
     )
 
 
@@ -1608,7 +1769,9 @@ def _move_receipt(store: Store, org: int, receipt_id: str, status: str, claim: s
 # ----------------------------------------------------------------------------- routes
 
 
-ROUTES: dict[tuple[str, str, int], tuple[Callable[[Service, Call], Answer], str]] = {
+ROUTES: dict[
+    tuple[str, str, int] | tuple[str, str, int, str], tuple[Callable[[Service, Call], Answer], str]
+] = {
     ("GET", "creditnotes", 1): (list_credit_notes, "accounting.transactions"),
     ("GET", "creditnotes", 2): (get_credit_note, "accounting.transactions"),
     ("PUT", "creditnotes", 1): (put_credit_notes, "accounting.transactions"),
@@ -1631,6 +1794,30 @@ ROUTES: dict[tuple[str, str, int], tuple[Callable[[Service, Call], Answer], str]
     ("GET", "expenseclaims", 2): (get_expense_claim, "accounting.transactions"),
     ("PUT", "expenseclaims", 1): (put_expense_claims, "accounting.transactions"),
     ("POST", "expenseclaims", 2): (post_expense_claim, "accounting.transactions"),
+    ("PUT", "creditnotes", 3, "allocations"): (
+        put_credit_note_allocations,
+        "accounting.transactions",
+    ),
+    ("PUT", "prepayments", 3, "allocations"): (
+        put_prepayment_allocations,
+        "accounting.transactions",
+    ),
+    ("PUT", "overpayments", 3, "allocations"): (
+        put_overpayment_allocations,
+        "accounting.transactions",
+    ),
+    ("DELETE", "creditnotes", 4, "allocations"): (
+        delete_credit_note_allocation,
+        "accounting.transactions",
+    ),
+    ("DELETE", "prepayments", 4, "allocations"): (
+        delete_prepayment_allocation,
+        "accounting.transactions",
+    ),
+    ("DELETE", "overpayments", 4, "allocations"): (
+        delete_overpayment_allocation,
+        "accounting.transactions",
+    ),
     ("GET", "users", 1): (list_users, "accounting.settings"),
     ("GET", "users", 2): (get_user, "accounting.settings"),
 }

@@ -66,6 +66,7 @@ from ..service import (
     _since,
     modified_since,
 )
+from . import attachments, documents, history
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -305,6 +306,8 @@ def _save(service: Service, org: int, kind: str, rec: Any) -> None:
         " VALUES (?, ?, ?, ?, ?, ?)",
         (record_id, org, kind, _key(kind, rec), seq, records.dumps(rec)),
     )
+    history.saved_row(service.store, org, "sales_records", record_id, rec, created=row is None,
+                      kind=kind)  # fmt: skip
 
 
 def _delete(service: Service, org: int, kind: str, record_id: str) -> None:
@@ -560,7 +563,9 @@ def list_quotes(service: Service, call: Call) -> Answer:
 
 
 def get_quote(service: Service, call: Call) -> Answer:
-    """GET Quotes/{QuoteID}."""
+    """GET Quotes/{QuoteID} (its PDF with Accept: application/pdf)."""
+    if documents.wants_pdf(call):
+        return documents.pdf_answer(service, call)
     key = call.segments[1]
     found = _by_id(service, call.org.org_id, QUOTE, QuoteRecord, key) if _GUID.match(key) else None
     if found is None:
@@ -782,7 +787,7 @@ def _order_model(
         total_tax=_money(rec.total_tax),
         total=_money(rec.total),
         total_discount=_money(rec.total_discount),
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, org, rec.purchase_order_id),
         updated_date_utc=rec.updated,
     )
 
@@ -1055,7 +1060,7 @@ def _repeating_model(
         total=_money(rec.total),
         repeating_invoice_id=rec.repeating_invoice_id,
         id=rec.repeating_invoice_id,
-        has_attachments=False,
+        has_attachments=attachments.has_attachments(service.store, org, rec.repeating_invoice_id),
         approved_for_sending=rec.approved_for_sending,
         send_copy=rec.send_copy,
         mark_as_sent=rec.mark_as_sent,

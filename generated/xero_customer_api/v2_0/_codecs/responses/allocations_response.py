@@ -51,11 +51,11 @@ _K_allocations_response = {
     "DateTimeUTC": 3,
     "Allocations": 4,
 }
-"""Child tag of ``<AllocationsResponse>`` -> its branch in :func:`decode_allocations_response`."""
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_allocations_response`."""
 
 
 def decode_allocations_response(el: etree._Element, strict: bool = False) -> AllocationsResponse:
-    """An element holding a ``AllocationsResponse`` (``<AllocationsResponse>``) -> the dataclass."""
+    """An element holding a ``AllocationsResponse`` (``<Response>``) -> the dataclass."""
     v_id: str | None = None
     v_status: str | None = None
     v_provider_name: str | None = None
@@ -67,43 +67,43 @@ def decode_allocations_response(el: etree._Element, strict: bool = False) -> All
         k = _K_allocations_response.get(tag)
         if k is None:
             if strict and isinstance(tag, str):
-                raise unknown("AllocationsResponse", tag)
+                raise unknown("Response", tag)
             elif isinstance(tag, str):
-                skipped("AllocationsResponse", tag)
+                skipped("Response", tag)
         else:
             if k < 2:
                 if k < 1:
                     # <Id>: a second value never silently wins
                     if v_id is not None:
-                        raise repeated("AllocationsResponse", "Id")
+                        raise repeated("Response", "Id")
                     v_id = child.text or ""
                 else:
                     # <Status>: a second value never silently wins
                     if v_status is not None:
-                        raise repeated("AllocationsResponse", "Status")
+                        raise repeated("Response", "Status")
                     v_status = child.text or ""
             else:
                 if k < 3:
                     # <ProviderName>: a second value never silently wins
                     if v_provider_name is not None:
-                        raise repeated("AllocationsResponse", "ProviderName")
+                        raise repeated("Response", "ProviderName")
                     v_provider_name = child.text or ""
                 else:
                     if k < 4:
                         # <DateTimeUTC>: a second value never silently wins
                         if v_date_time_utc is not None:
-                            raise repeated("AllocationsResponse", "DateTimeUTC")
+                            raise repeated("Response", "DateTimeUTC")
                         try:
                             v_date_time_utc = parse_utc_datetime(child.text or "")
                         except ValueError:
                             raise invalid(
-                                "Xero UTC timestamp", "AllocationsResponse.DateTimeUTC", child.text
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
                             ) from None
                     else:
                         # <Allocations>
                         # a second list is never joined to the first
                         if w_allocations:
-                            raise repeated("AllocationsResponse", "Allocations")
+                            raise repeated("Response", "Allocations")
                         w_allocations = True
                         # an empty list: len() costs a tenth of an empty loop in lxml
                         if len(child):
@@ -143,7 +143,7 @@ def write_allocations_response(el: etree._Element, obj: AllocationsResponse) -> 
 
 
 def encode_allocations_response(obj: AllocationsResponse) -> bytes:
-    """A ``AllocationsResponse`` as the document ``<AllocationsResponse>...</AllocationsResponse>`` (UTF-8, no declaration)."""
-    el = etree.Element("AllocationsResponse")
+    """A ``AllocationsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
     write_allocations_response(el, obj)
     return to_bytes(el)

@@ -48,11 +48,11 @@ _K_attachments_response = {
     "DateTimeUTC": 3,
     "Attachments": 4,
 }
-"""Child tag of ``<AttachmentsResponse>`` -> its branch in :func:`decode_attachments_response`."""
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_attachments_response`."""
 
 
 def decode_attachments_response(el: etree._Element, strict: bool = False) -> AttachmentsResponse:
-    """An element holding a ``AttachmentsResponse`` (``<AttachmentsResponse>``) -> the dataclass."""
+    """An element holding a ``AttachmentsResponse`` (``<Response>``) -> the dataclass."""
     v_id: str | None = None
     v_status: str | None = None
     v_provider_name: str | None = None
@@ -64,43 +64,43 @@ def decode_attachments_response(el: etree._Element, strict: bool = False) -> Att
         k = _K_attachments_response.get(tag)
         if k is None:
             if strict and isinstance(tag, str):
-                raise unknown("AttachmentsResponse", tag)
+                raise unknown("Response", tag)
             elif isinstance(tag, str):
-                skipped("AttachmentsResponse", tag)
+                skipped("Response", tag)
         else:
             if k < 2:
                 if k < 1:
                     # <Id>: a second value never silently wins
                     if v_id is not None:
-                        raise repeated("AttachmentsResponse", "Id")
+                        raise repeated("Response", "Id")
                     v_id = child.text or ""
                 else:
                     # <Status>: a second value never silently wins
                     if v_status is not None:
-                        raise repeated("AttachmentsResponse", "Status")
+                        raise repeated("Response", "Status")
                     v_status = child.text or ""
             else:
                 if k < 3:
                     # <ProviderName>: a second value never silently wins
                     if v_provider_name is not None:
-                        raise repeated("AttachmentsResponse", "ProviderName")
+                        raise repeated("Response", "ProviderName")
                     v_provider_name = child.text or ""
                 else:
                     if k < 4:
                         # <DateTimeUTC>: a second value never silently wins
                         if v_date_time_utc is not None:
-                            raise repeated("AttachmentsResponse", "DateTimeUTC")
+                            raise repeated("Response", "DateTimeUTC")
                         try:
                             v_date_time_utc = parse_utc_datetime(child.text or "")
                         except ValueError:
                             raise invalid(
-                                "Xero UTC timestamp", "AttachmentsResponse.DateTimeUTC", child.text
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
                             ) from None
                     else:
                         # <Attachments>
                         # a second list is never joined to the first
                         if w_attachments:
-                            raise repeated("AttachmentsResponse", "Attachments")
+                            raise repeated("Response", "Attachments")
                         w_attachments = True
                         # an empty list: len() costs a tenth of an empty loop in lxml
                         if len(child):
@@ -140,7 +140,7 @@ def write_attachments_response(el: etree._Element, obj: AttachmentsResponse) -> 
 
 
 def encode_attachments_response(obj: AttachmentsResponse) -> bytes:
-    """A ``AttachmentsResponse`` as the document ``<AttachmentsResponse>...</AttachmentsResponse>`` (UTF-8, no declaration)."""
-    el = etree.Element("AttachmentsResponse")
+    """A ``AttachmentsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
     write_attachments_response(el, obj)
     return to_bytes(el)

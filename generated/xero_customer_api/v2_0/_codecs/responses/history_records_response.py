@@ -51,13 +51,13 @@ _K_history_records_response = {
     "DateTimeUTC": 3,
     "HistoryRecords": 4,
 }
-"""Child tag of ``<HistoryRecordsResponse>`` -> its branch in :func:`decode_history_records_response`."""
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_history_records_response`."""
 
 
 def decode_history_records_response(
     el: etree._Element, strict: bool = False
 ) -> HistoryRecordsResponse:
-    """An element holding a ``HistoryRecordsResponse`` (``<HistoryRecordsResponse>``) -> the dataclass."""
+    """An element holding a ``HistoryRecordsResponse`` (``<Response>``) -> the dataclass."""
     v_id: str | None = None
     v_status: str | None = None
     v_provider_name: str | None = None
@@ -69,45 +69,43 @@ def decode_history_records_response(
         k = _K_history_records_response.get(tag)
         if k is None:
             if strict and isinstance(tag, str):
-                raise unknown("HistoryRecordsResponse", tag)
+                raise unknown("Response", tag)
             elif isinstance(tag, str):
-                skipped("HistoryRecordsResponse", tag)
+                skipped("Response", tag)
         else:
             if k < 2:
                 if k < 1:
                     # <Id>: a second value never silently wins
                     if v_id is not None:
-                        raise repeated("HistoryRecordsResponse", "Id")
+                        raise repeated("Response", "Id")
                     v_id = child.text or ""
                 else:
                     # <Status>: a second value never silently wins
                     if v_status is not None:
-                        raise repeated("HistoryRecordsResponse", "Status")
+                        raise repeated("Response", "Status")
                     v_status = child.text or ""
             else:
                 if k < 3:
                     # <ProviderName>: a second value never silently wins
                     if v_provider_name is not None:
-                        raise repeated("HistoryRecordsResponse", "ProviderName")
+                        raise repeated("Response", "ProviderName")
                     v_provider_name = child.text or ""
                 else:
                     if k < 4:
                         # <DateTimeUTC>: a second value never silently wins
                         if v_date_time_utc is not None:
-                            raise repeated("HistoryRecordsResponse", "DateTimeUTC")
+                            raise repeated("Response", "DateTimeUTC")
                         try:
                             v_date_time_utc = parse_utc_datetime(child.text or "")
                         except ValueError:
                             raise invalid(
-                                "Xero UTC timestamp",
-                                "HistoryRecordsResponse.DateTimeUTC",
-                                child.text,
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
                             ) from None
                     else:
                         # <HistoryRecords>
                         # a second list is never joined to the first
                         if w_history_records:
-                            raise repeated("HistoryRecordsResponse", "HistoryRecords")
+                            raise repeated("Response", "HistoryRecords")
                         w_history_records = True
                         # an empty list: len() costs a tenth of an empty loop in lxml
                         if len(child):
@@ -147,7 +145,7 @@ def write_history_records_response(el: etree._Element, obj: HistoryRecordsRespon
 
 
 def encode_history_records_response(obj: HistoryRecordsResponse) -> bytes:
-    """A ``HistoryRecordsResponse`` as the document ``<HistoryRecordsResponse>...</HistoryRecordsResponse>`` (UTF-8, no declaration)."""
-    el = etree.Element("HistoryRecordsResponse")
+    """A ``HistoryRecordsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
     write_history_records_response(el, obj)
     return to_bytes(el)

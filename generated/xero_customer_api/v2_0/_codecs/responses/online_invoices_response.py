@@ -51,13 +51,13 @@ _K_online_invoices_response = {
     "DateTimeUTC": 3,
     "OnlineInvoices": 4,
 }
-"""Child tag of ``<OnlineInvoicesResponse>`` -> its branch in :func:`decode_online_invoices_response`."""
+"""Child tag of ``<Response>`` -> its branch in :func:`decode_online_invoices_response`."""
 
 
 def decode_online_invoices_response(
     el: etree._Element, strict: bool = False
 ) -> OnlineInvoicesResponse:
-    """An element holding a ``OnlineInvoicesResponse`` (``<OnlineInvoicesResponse>``) -> the dataclass."""
+    """An element holding a ``OnlineInvoicesResponse`` (``<Response>``) -> the dataclass."""
     v_id: str | None = None
     v_status: str | None = None
     v_provider_name: str | None = None
@@ -69,45 +69,43 @@ def decode_online_invoices_response(
         k = _K_online_invoices_response.get(tag)
         if k is None:
             if strict and isinstance(tag, str):
-                raise unknown("OnlineInvoicesResponse", tag)
+                raise unknown("Response", tag)
             elif isinstance(tag, str):
-                skipped("OnlineInvoicesResponse", tag)
+                skipped("Response", tag)
         else:
             if k < 2:
                 if k < 1:
                     # <Id>: a second value never silently wins
                     if v_id is not None:
-                        raise repeated("OnlineInvoicesResponse", "Id")
+                        raise repeated("Response", "Id")
                     v_id = child.text or ""
                 else:
                     # <Status>: a second value never silently wins
                     if v_status is not None:
-                        raise repeated("OnlineInvoicesResponse", "Status")
+                        raise repeated("Response", "Status")
                     v_status = child.text or ""
             else:
                 if k < 3:
                     # <ProviderName>: a second value never silently wins
                     if v_provider_name is not None:
-                        raise repeated("OnlineInvoicesResponse", "ProviderName")
+                        raise repeated("Response", "ProviderName")
                     v_provider_name = child.text or ""
                 else:
                     if k < 4:
                         # <DateTimeUTC>: a second value never silently wins
                         if v_date_time_utc is not None:
-                            raise repeated("OnlineInvoicesResponse", "DateTimeUTC")
+                            raise repeated("Response", "DateTimeUTC")
                         try:
                             v_date_time_utc = parse_utc_datetime(child.text or "")
                         except ValueError:
                             raise invalid(
-                                "Xero UTC timestamp",
-                                "OnlineInvoicesResponse.DateTimeUTC",
-                                child.text,
+                                "Xero UTC timestamp", "Response.DateTimeUTC", child.text
                             ) from None
                     else:
                         # <OnlineInvoices>
                         # a second list is never joined to the first
                         if w_online_invoices:
-                            raise repeated("OnlineInvoicesResponse", "OnlineInvoices")
+                            raise repeated("Response", "OnlineInvoices")
                         w_online_invoices = True
                         # an empty list: len() costs a tenth of an empty loop in lxml
                         if len(child):
@@ -147,7 +145,7 @@ def write_online_invoices_response(el: etree._Element, obj: OnlineInvoicesRespon
 
 
 def encode_online_invoices_response(obj: OnlineInvoicesResponse) -> bytes:
-    """A ``OnlineInvoicesResponse`` as the document ``<OnlineInvoicesResponse>...</OnlineInvoicesResponse>`` (UTF-8, no declaration)."""
-    el = etree.Element("OnlineInvoicesResponse")
+    """A ``OnlineInvoicesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
     write_online_invoices_response(el, obj)
     return to_bytes(el)

@@ -30,6 +30,9 @@ class AllocationsResponse:
             matched).
     """
 
+    class Meta:
+        name = "Response"
+
     id: None | str = field(
         default=None,
         metadata={

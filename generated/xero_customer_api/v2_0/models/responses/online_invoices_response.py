@@ -30,6 +30,9 @@ class OnlineInvoicesResponse:
             none matched).
     """
 
+    class Meta:
+        name = "Response"
+
     id: None | str = field(
         default=None,
         metadata={

@@ -20,7 +20,8 @@ class HistoryRecord:
         date_utc_string: The same moment as text, as Xero also sends it.
         user: Who made the change: a user's name, or System Generated for notes
             added through the API.
-        details: What changed, or the text of the note.
+        details: What changed, or the text of the note (a note: at most 2500
+            characters; the client refuses a longer one before sending).
     """
 
     changes: None | str = field(
@@ -58,5 +59,6 @@ class HistoryRecord:
         metadata={
             "name": "Details",
             "type": "Element",
+            "max_length": 2500,
         },
     )

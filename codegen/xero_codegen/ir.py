@@ -279,6 +279,11 @@ class Endpoint:
         return f"{self.resource}.{self.sub_resource}" if self.sub_resource else self.resource
 
     @property
+    def parent_noun(self) -> str:
+        """The record of the resource in words (``bank transaction``), e.g. a file's owner."""
+        return _noun(_singular(self.resource))
+
+    @property
     def noun(self) -> str:
         """What the endpoint is about, in words (``tax rate``)."""
         if self.response is not None:

@@ -326,6 +326,19 @@ CLI_FILTERS = {
 }
 
 
+FAST_DECODERS: dict[str, tuple[str, str, str]] = {
+    "ReportRow": (
+        "_report_codec",
+        "report_row_decoder",
+        "ReportRow, ReportCell, ReportAttribute, _E_RowType",
+    ),
+}
+"""Models with a specialised decoder in the runtime: model -> (runtime module, factory, the
+factory's arguments). The codec module of such a model builds ``_fast_<function>`` with the
+factory and its other decoders call it; the generated ``decode_<function>`` stays (the
+reference the tests compare the specialised decoder with, and ``DECODERS``' entry)."""
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -356,6 +369,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(CLI_FILTERS)
     env.globals["header"] = HEADER
+    env.globals["fast_decoders"] = FAST_DECODERS
     return env
 
 

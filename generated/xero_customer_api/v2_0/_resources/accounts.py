@@ -462,7 +462,7 @@ class AccountsAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT Accounts/{AccountID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the accounts's files are listed (one GET) to keep
+        name, bytes rather than text) and the account's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -532,7 +532,7 @@ class AccountsAttachmentsResource:
         """Replace a file attached to an account (POST; a new name is added, as by upload()).
 
         ``POST Accounts/{AccountID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the accounts's files are listed (one GET) to keep
+        name, bytes rather than text) and the account's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -1748,7 +1748,7 @@ class AsyncAccountsAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT Accounts/{AccountID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the accounts's files are listed (one GET) to keep
+        name, bytes rather than text) and the account's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -1818,7 +1818,7 @@ class AsyncAccountsAttachmentsResource:
         """Replace a file attached to an account (POST; a new name is added, as by upload()).
 
         ``POST Accounts/{AccountID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the accounts's files are listed (one GET) to keep
+        name, bytes rather than text) and the account's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 

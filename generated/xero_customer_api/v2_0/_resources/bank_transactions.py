@@ -723,7 +723,7 @@ class BankTransactionsAttachmentsResource:
         is streamed, its type taken from the file name unless given.
 
         ``PUT BankTransactions/{BankTransactionID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the bank transactions's files are listed (one GET) to
+        name, bytes rather than text) and the bank transaction's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -794,7 +794,7 @@ class BankTransactionsAttachmentsResource:
         upload()).
 
         ``POST BankTransactions/{BankTransactionID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the bank transactions's files are listed (one GET) to
+        name, bytes rather than text) and the bank transaction's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2737,7 +2737,7 @@ class AsyncBankTransactionsAttachmentsResource:
         is streamed, its type taken from the file name unless given.
 
         ``PUT BankTransactions/{BankTransactionID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the bank transactions's files are listed (one GET) to
+        name, bytes rather than text) and the bank transaction's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2808,7 +2808,7 @@ class AsyncBankTransactionsAttachmentsResource:
         upload()).
 
         ``POST BankTransactions/{BankTransactionID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the bank transactions's files are listed (one GET) to
+        name, bytes rather than text) and the bank transaction's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 

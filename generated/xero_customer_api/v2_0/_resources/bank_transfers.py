@@ -718,9 +718,9 @@ class BankTransfersAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT BankTransfers/{BankTransferID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the bank transfers's files are listed (one GET) to
-        keep Xero's limit of 10 per document (a name already there is replaced). A retried
-        attempt reads the content from the start again (a path is reopened, a file seeks back).
+        name, bytes rather than text) and the bank transfer's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
 
         Args:
             bank_transfer_id: Xero's identifier of the bank transfer.
@@ -788,9 +788,9 @@ class BankTransfersAttachmentsResource:
         """Replace a file attached to a bank transfer (POST; a new name is added, as by upload()).
 
         ``POST BankTransfers/{BankTransferID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the bank transfers's files are listed (one GET) to
-        keep Xero's limit of 10 per document (a name already there is replaced). A retried
-        attempt reads the content from the start again (a path is reopened, a file seeks back).
+        name, bytes rather than text) and the bank transfer's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
 
         Args:
             bank_transfer_id: Xero's identifier of the bank transfer.
@@ -2454,9 +2454,9 @@ class AsyncBankTransfersAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT BankTransfers/{BankTransferID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the bank transfers's files are listed (one GET) to
-        keep Xero's limit of 10 per document (a name already there is replaced). A retried
-        attempt reads the content from the start again (a path is reopened, a file seeks back).
+        name, bytes rather than text) and the bank transfer's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
 
         Args:
             bank_transfer_id: Xero's identifier of the bank transfer.
@@ -2524,9 +2524,9 @@ class AsyncBankTransfersAttachmentsResource:
         """Replace a file attached to a bank transfer (POST; a new name is added, as by upload()).
 
         ``POST BankTransfers/{BankTransferID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the bank transfers's files are listed (one GET) to
-        keep Xero's limit of 10 per document (a name already there is replaced). A retried
-        attempt reads the content from the start again (a path is reopened, a file seeks back).
+        name, bytes rather than text) and the bank transfer's files are listed (one GET) to keep
+        Xero's limit of 10 per document (a name already there is replaced). A retried attempt
+        reads the content from the start again (a path is reopened, a file seeks back).
 
         Args:
             bank_transfer_id: Xero's identifier of the bank transfer.

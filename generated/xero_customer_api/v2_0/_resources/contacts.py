@@ -702,7 +702,7 @@ class ContactsAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT Contacts/{ContactID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the contacts's files are listed (one GET) to keep
+        name, bytes rather than text) and the contact's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -772,7 +772,7 @@ class ContactsAttachmentsResource:
         """Replace a file attached to a contact (POST; a new name is added, as by upload()).
 
         ``POST Contacts/{ContactID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the contacts's files are listed (one GET) to keep
+        name, bytes rather than text) and the contact's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2685,7 +2685,7 @@ class AsyncContactsAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT Contacts/{ContactID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the contacts's files are listed (one GET) to keep
+        name, bytes rather than text) and the contact's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2755,7 +2755,7 @@ class AsyncContactsAttachmentsResource:
         """Replace a file attached to a contact (POST; a new name is added, as by upload()).
 
         ``POST Contacts/{ContactID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the contacts's files are listed (one GET) to keep
+        name, bytes rather than text) and the contact's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 

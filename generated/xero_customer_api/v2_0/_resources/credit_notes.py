@@ -976,7 +976,7 @@ class CreditNotesAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT CreditNotes/{CreditNoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the credit notes's files are listed (one GET) to keep
+        name, bytes rather than text) and the credit note's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -1048,7 +1048,7 @@ class CreditNotesAttachmentsResource:
         """Replace a file attached to a credit note (POST; a new name is added, as by upload()).
 
         ``POST CreditNotes/{CreditNoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the credit notes's files are listed (one GET) to keep
+        name, bytes rather than text) and the credit note's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -3477,7 +3477,7 @@ class AsyncCreditNotesAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT CreditNotes/{CreditNoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the credit notes's files are listed (one GET) to keep
+        name, bytes rather than text) and the credit note's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -3549,7 +3549,7 @@ class AsyncCreditNotesAttachmentsResource:
         """Replace a file attached to a credit note (POST; a new name is added, as by upload()).
 
         ``POST CreditNotes/{CreditNoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the credit notes's files are listed (one GET) to keep
+        name, bytes rather than text) and the credit note's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 

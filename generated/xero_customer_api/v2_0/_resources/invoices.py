@@ -709,7 +709,7 @@ class InvoicesAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT Invoices/{InvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the invoices's files are listed (one GET) to keep
+        name, bytes rather than text) and the invoice's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -781,7 +781,7 @@ class InvoicesAttachmentsResource:
         """Replace a file attached to an invoice (POST; a new name is added, as by upload()).
 
         ``POST Invoices/{InvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the invoices's files are listed (one GET) to keep
+        name, bytes rather than text) and the invoice's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -3255,7 +3255,7 @@ class AsyncInvoicesAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT Invoices/{InvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the invoices's files are listed (one GET) to keep
+        name, bytes rather than text) and the invoice's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -3327,7 +3327,7 @@ class AsyncInvoicesAttachmentsResource:
         """Replace a file attached to an invoice (POST; a new name is added, as by upload()).
 
         ``POST Invoices/{InvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the invoices's files are listed (one GET) to keep
+        name, bytes rather than text) and the invoice's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 

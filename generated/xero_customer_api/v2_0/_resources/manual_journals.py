@@ -720,7 +720,7 @@ class ManualJournalsAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT ManualJournals/{ManualJournalID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the manual journals's files are listed (one GET) to
+        name, bytes rather than text) and the manual journal's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -790,7 +790,7 @@ class ManualJournalsAttachmentsResource:
         """Replace a file attached to a manual journal (POST; a new name is added, as by upload()).
 
         ``POST ManualJournals/{ManualJournalID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the manual journals's files are listed (one GET) to
+        name, bytes rather than text) and the manual journal's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2594,7 +2594,7 @@ class AsyncManualJournalsAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT ManualJournals/{ManualJournalID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the manual journals's files are listed (one GET) to
+        name, bytes rather than text) and the manual journal's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2664,7 +2664,7 @@ class AsyncManualJournalsAttachmentsResource:
         """Replace a file attached to a manual journal (POST; a new name is added, as by upload()).
 
         ``POST ManualJournals/{ManualJournalID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the manual journals's files are listed (one GET) to
+        name, bytes rather than text) and the manual journal's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 

@@ -721,7 +721,7 @@ class PurchaseOrdersAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the purchase orders's files are listed (one GET) to
+        name, bytes rather than text) and the purchase order's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -791,7 +791,7 @@ class PurchaseOrdersAttachmentsResource:
         """Replace a file attached to a purchase order (POST; a new name is added, as by upload()).
 
         ``POST PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the purchase orders's files are listed (one GET) to
+        name, bytes rather than text) and the purchase order's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2990,7 +2990,7 @@ class AsyncPurchaseOrdersAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the purchase orders's files are listed (one GET) to
+        name, bytes rather than text) and the purchase order's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -3060,7 +3060,7 @@ class AsyncPurchaseOrdersAttachmentsResource:
         """Replace a file attached to a purchase order (POST; a new name is added, as by upload()).
 
         ``POST PurchaseOrders/{PurchaseOrderID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the purchase orders's files are listed (one GET) to
+        name, bytes rather than text) and the purchase order's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 

@@ -701,7 +701,7 @@ class QuotesAttachmentsResource:
         its type taken from the file name unless given.
 
         ``PUT Quotes/{QuoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the quotes's files are listed (one GET) to keep Xero's
+        name, bytes rather than text) and the quote's files are listed (one GET) to keep Xero's
         limit of 10 per document (a name already there is replaced). A retried attempt reads the
         content from the start again (a path is reopened, a file seeks back).
 
@@ -771,7 +771,7 @@ class QuotesAttachmentsResource:
         """Replace a file attached to a quote (POST; a new name is added, as by upload()).
 
         ``POST Quotes/{QuoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the quotes's files are listed (one GET) to keep Xero's
+        name, bytes rather than text) and the quote's files are listed (one GET) to keep Xero's
         limit of 10 per document (a name already there is replaced). A retried attempt reads the
         content from the start again (a path is reopened, a file seeks back).
 
@@ -2939,7 +2939,7 @@ class AsyncQuotesAttachmentsResource:
         its type taken from the file name unless given.
 
         ``PUT Quotes/{QuoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the quotes's files are listed (one GET) to keep Xero's
+        name, bytes rather than text) and the quote's files are listed (one GET) to keep Xero's
         limit of 10 per document (a name already there is replaced). A retried attempt reads the
         content from the start again (a path is reopened, a file seeks back).
 
@@ -3009,7 +3009,7 @@ class AsyncQuotesAttachmentsResource:
         """Replace a file attached to a quote (POST; a new name is added, as by upload()).
 
         ``POST Quotes/{QuoteID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the quotes's files are listed (one GET) to keep Xero's
+        name, bytes rather than text) and the quote's files are listed (one GET) to keep Xero's
         limit of 10 per document (a name already there is replaced). A retried attempt reads the
         content from the start again (a path is reopened, a file seeks back).
 

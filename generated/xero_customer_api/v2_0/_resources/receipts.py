@@ -583,7 +583,7 @@ class ReceiptsAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT Receipts/{ReceiptID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the receipts's files are listed (one GET) to keep
+        name, bytes rather than text) and the receipt's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -653,7 +653,7 @@ class ReceiptsAttachmentsResource:
         """Replace a file attached to a receipt (POST; a new name is added, as by upload()).
 
         ``POST Receipts/{ReceiptID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the receipts's files are listed (one GET) to keep
+        name, bytes rather than text) and the receipt's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2125,7 +2125,7 @@ class AsyncReceiptsAttachmentsResource:
         streamed, its type taken from the file name unless given.
 
         ``PUT Receipts/{ReceiptID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the receipts's files are listed (one GET) to keep
+        name, bytes rather than text) and the receipt's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2195,7 +2195,7 @@ class AsyncReceiptsAttachmentsResource:
         """Replace a file attached to a receipt (POST; a new name is added, as by upload()).
 
         ``POST Receipts/{ReceiptID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the receipts's files are listed (one GET) to keep
+        name, bytes rather than text) and the receipt's files are listed (one GET) to keep
         Xero's limit of 10 per document (a name already there is replaced). A retried attempt
         reads the content from the start again (a path is reopened, a file seeks back).
 

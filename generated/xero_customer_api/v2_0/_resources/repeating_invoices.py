@@ -721,7 +721,7 @@ class RepeatingInvoicesAttachmentsResource:
         is streamed, its type taken from the file name unless given.
 
         ``PUT RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the repeating invoices's files are listed (one GET) to
+        name, bytes rather than text) and the repeating invoice's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -792,7 +792,7 @@ class RepeatingInvoicesAttachmentsResource:
         upload()).
 
         ``POST RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the repeating invoices's files are listed (one GET) to
+        name, bytes rather than text) and the repeating invoice's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2672,7 +2672,7 @@ class AsyncRepeatingInvoicesAttachmentsResource:
         is streamed, its type taken from the file name unless given.
 
         ``PUT RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the repeating invoices's files are listed (one GET) to
+        name, bytes rather than text) and the repeating invoice's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 
@@ -2743,7 +2743,7 @@ class AsyncRepeatingInvoicesAttachmentsResource:
         upload()).
 
         ``POST RepeatingInvoices/{RepeatingInvoiceID}/Attachments/{FileName}`` with the file as the body. Before sending, the file is checked (size against the client's max_attachment_bytes, its
-        name, bytes rather than text) and the repeating invoices's files are listed (one GET) to
+        name, bytes rather than text) and the repeating invoice's files are listed (one GET) to
         keep Xero's limit of 10 per document (a name already there is replaced). A retried
         attempt reads the content from the start again (a path is reopened, a file seeks back).
 

@@ -36,6 +36,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
+from ...._runtime._report_codec import report_row_decoder
 from ...models import (
     Report,
     ReportAttribute,
@@ -174,7 +175,7 @@ def decode_report(el: etree._Element, strict: bool = False) -> Report:
                         if len(child):
                             for item in child:
                                 if item.tag == "Row":
-                                    i_rows = decode_report_row(item, strict)
+                                    i_rows = _fast_report_row(item, strict)
                                     v_rows.append(i_rows)
                                 elif strict and isinstance(item.tag, str):
                                     raise unknown("Rows", item.tag)
@@ -530,6 +531,12 @@ def decode_report_row(el: etree._Element, strict: bool = False) -> ReportRow:
     obj.rows = v_rows
     obj.cells = v_cells
     return obj
+
+
+_fast_report_row = report_row_decoder(ReportRow, ReportCell, ReportAttribute, _E_RowType)
+"""The specialised decoder of ``<ReportRow>`` (``_runtime/_report_codec.py``), which
+the other decoders call: the same result, errors and drift counts as
+:func:`decode_report_row`, faster."""
 
 
 def write_report_row(el: etree._Element, obj: ReportRow) -> None:

@@ -6,36 +6,20 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 from xero_customer_api import NotFoundError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
+
+from tests.resources.conftest import async_v2_client
 
 from ..e2e.conftest import sandbox, sandbox_db  # noqa: F401 (the session sandbox fixtures)
 
 pytestmark = pytest.mark.e2e
 DAY = datetime.date(2026, 7, 1)
-
-
-def _options(sb: RunningSandbox) -> dict[str, Any]:
-    return {
-        "client_id": sb.client_id,
-        "client_secret": sb.client_secret,
-        "tenant_id": sb.tenant_id,
-        "token_url": sb.token_url,
-        "base_url": sb.v2_base_url,
-    }
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:  # noqa: F811
-    with httpx.Client(verify=sandbox.verify()) as http:
-        yield XeroClient(**_options(sandbox), http_client=http)
 
 
 def _line(amount: str, account: str = "200", tax: str | None = None) -> models.LineItem:
@@ -210,8 +194,7 @@ def test_receipts_expense_claims_and_users_every_verb(client: XeroClient) -> Non
 
 @pytest.mark.asyncio
 async def test_async_twins(sandbox: RunningSandbox) -> None:  # noqa: F811
-    async with httpx.AsyncClient(verify=sandbox.verify()) as http:
-        client = AsyncXeroClient(**_options(sandbox), http_client=http)
+    async with async_v2_client(sandbox) as client:
         who = f"Async {uuid.uuid4().hex[:8]}"
         made = await client.credit_notes.create(_note(who))
         assert made.credit_note_id

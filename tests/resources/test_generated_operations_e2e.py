@@ -12,39 +12,20 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pytest
 from xero_customer_api import NotFoundError, RequestValidationError, ValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 from tests.e2e.conftest import sandbox, sandbox_db  # noqa: F401  (fixtures)
+from tests.resources.conftest import async_v2_client
 
 pytestmark = pytest.mark.e2e
 
 DAY = datetime.date(2026, 7, 1)
-
-
-def _options(sandbox: RunningSandbox) -> dict[str, str]:  # noqa: F811
-    return {
-        "client_id": sandbox.client_id,
-        "client_secret": sandbox.client_secret,
-        "tenant_id": sandbox.tenant_id,
-        "token_url": sandbox.token_url,
-        "base_url": sandbox.v2_base_url,
-    }
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:  # noqa: F811
-    http = httpx.Client(verify=sandbox.verify())
-    with XeroClient(**_options(sandbox), http_client=http) as made:
-        yield made
-    http.close()
 
 
 def _tag() -> str:
@@ -89,10 +70,7 @@ def test_items_delete(client: XeroClient) -> None:
 
 @pytest.mark.asyncio
 async def test_items_delete_async(sandbox: RunningSandbox) -> None:  # noqa: F811
-    async with (
-        httpx.AsyncClient(verify=sandbox.verify()) as http,
-        AsyncXeroClient(**_options(sandbox), http_client=http) as client,
-    ):
+    async with async_v2_client(sandbox) as client:
         item = await client.items.create(models.Item(code=f"ADEL-{_tag()}"))
         assert item.item_id is not None
         raw = await client.items.with_raw_response.delete(item_id=item.item_id)

@@ -12,14 +12,11 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-import pytest_asyncio
 from xero_customer_api import NotFoundError, RequestValidationError, ValidationError
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 from xero_sandbox.process import RunningSandbox
@@ -28,28 +25,6 @@ from ..e2e.conftest import sandbox, sandbox_db  # noqa: F401 (the session sandbo
 
 pytestmark = pytest.mark.e2e
 DAY = datetime.date(2026, 7, 1)
-
-
-def _options(sb: RunningSandbox) -> dict[str, Any]:
-    return {
-        "client_id": sb.client_id,
-        "client_secret": sb.client_secret,
-        "tenant_id": sb.tenant_id,
-        "token_url": sb.token_url,
-        "base_url": sb.v2_base_url,
-    }
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:  # noqa: F811
-    with httpx.Client(verify=sandbox.verify()) as http:
-        yield XeroClient(**_options(sandbox), http_client=http)
-
-
-@pytest_asyncio.fixture
-async def aclient(sandbox: RunningSandbox) -> AsyncIterator[AsyncXeroClient]:  # noqa: F811
-    async with httpx.AsyncClient(verify=sandbox.verify()) as http:
-        yield AsyncXeroClient(**_options(sandbox), http_client=http)
 
 
 def _tag() -> str:

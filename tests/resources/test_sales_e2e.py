@@ -17,8 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 from xero_customer_api import NotFoundError, ValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox, launch
+
+from tests.resources.conftest import async_v2_client
 
 pytestmark = pytest.mark.e2e
 
@@ -31,22 +33,6 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
         yield running
     finally:
         assert running.stop() in (0, -15), running.stderr
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:
-    with (
-        httpx.Client(verify=sandbox.verify()) as http,
-        XeroClient(
-            client_id=sandbox.client_id,
-            client_secret=sandbox.client_secret,
-            tenant_id=sandbox.tenant_id,
-            token_url=sandbox.token_url,
-            base_url=sandbox.v2_base_url,
-            http_client=http,
-        ) as made,
-    ):
-        yield made
 
 
 def _tag() -> str:
@@ -272,17 +258,7 @@ def test_invoice_delete_takes_unitdp(client: XeroClient) -> None:
 @pytest.mark.asyncio
 async def test_async_twins(sandbox: RunningSandbox) -> None:
     tag = _tag()
-    async with (
-        httpx.AsyncClient(verify=sandbox.verify()) as http,
-        AsyncXeroClient(
-            client_id=sandbox.client_id,
-            client_secret=sandbox.client_secret,
-            tenant_id=sandbox.tenant_id,
-            token_url=sandbox.token_url,
-            base_url=sandbox.v2_base_url,
-            http_client=http,
-        ) as client,
-    ):
+    async with async_v2_client(sandbox) as client:
         quote = await client.quotes.create(
             models.Quote(contact=models.Contact(name=f"Async {tag}"), line_items=[_line()])
         )

@@ -31,8 +31,10 @@ from xero_customer_api import (
 )
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 
+from tests.v2.fake_xero import fake_async_client, fake_client
+
 from ..v2.conftest import FIXTURES
-from ..v2.test_wire import BASE, GUID, GUID2, KEY, TENANT, TOKEN, Case, Recorder, _check_wire
+from ..v2.test_wire import GUID, GUID2, KEY, Case, Recorder, _check_wire
 
 G = GUID.lower()
 G2 = GUID2.lower()
@@ -170,23 +172,11 @@ CASES = [
 
 
 def _client_for(handler: Callable[[httpx.Request], httpx.Response]) -> XeroClient:
-    return XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        max_retries=0,
-    )
+    return fake_client(handler, max_retries=0)
 
 
 def _async_client_for(handler: Callable[[httpx.Request], httpx.Response]) -> AsyncXeroClient:
-    return AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-        max_retries=0,
-    )
+    return fake_async_client(handler, max_retries=0)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -22,8 +22,8 @@ from xero_codegen.manifest import load_manifest
 from xero_customer_api import RequestValidationError
 from xero_customer_api.v2_0 import _codec, models
 
-from ..v2 import xero_xsd
-from ..v2.fake_xero import TENANT, TOKEN, as_many_as_sent, fake_async_client, fake_client
+from ..v2.fake_xero import TENANT, TOKEN, as_many_as_sent, fake_async_client, fake_client, sent_body
+from ..v2.xero_xsd import xero_schema  # noqa: F401 (fixture)
 from .test_history_allocations_wire import CASES as ISSUE_18_CASES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -712,13 +712,6 @@ def test_bad_arguments_are_refused_before_sending(call: Callable[[Any], Any], ne
     assert recorder.requests == []
 
 
-@pytest.fixture(scope="module")
-def xero_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
-    if not xero_xsd.available():
-        pytest.skip(xero_xsd.MISSING)
-    return xero_xsd.load(tmp_path_factory.mktemp("xero"))
-
-
 # Bodies Xero's published XSDs can judge: purchase orders (quotes have no XSD of Xero's; its
 # Items.xsd requires both price details and RepeatingInvoice.xsd predates IncludePDF).
 XERO_CHECKED = [c for c in CASES if c.body_root and c.id.startswith("purchase_orders.")]
@@ -726,10 +719,8 @@ XERO_CHECKED = [c for c in CASES if c.body_root and c.id.startswith("purchase_or
 
 @pytest.mark.parametrize("case", XERO_CHECKED, ids=[c.id for c in XERO_CHECKED])
 def test_purchase_order_bodies_are_valid_against_xeros_xsds(
-    case: Case, xero_schema: etree.XMLSchema
+    case: Case,
+    xero_schema: etree.XMLSchema,  # noqa: F811 (the fixture)
 ) -> None:
-    recorder = Recorder(case.answer)
-    with fake_client(recorder) as client:
-        case.call(client)
-    root = etree.fromstring(recorder.requests[0].content)
+    root = sent_body(Recorder(case.answer), case.call)
     assert xero_schema.validate(root), xero_schema.error_log

@@ -15,9 +15,9 @@ from lxml import etree
 from xero_customer_api import RequestValidationError
 from xero_customer_api.v2_0 import models
 
-from tests.v2 import xero_xsd
-from tests.v2.fake_xero import fake_async_client, fake_client
+from tests.v2.fake_xero import fake_async_client, fake_client, sent_body
 from tests.v2.test_wire import GUID, GUID2, KEY, Case, Recorder, _check_wire
+from tests.v2.xero_xsd import xero_schema  # noqa: F401 (fixture)
 
 G = GUID.lower()
 G2 = GUID2.lower()
@@ -492,13 +492,6 @@ def test_bad_arguments_send_nothing(call: Any) -> None:
     assert recorder.requests == []
 
 
-@pytest.fixture(scope="module")
-def xero_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
-    if not xero_xsd.available():
-        pytest.skip(xero_xsd.MISSING)
-    return xero_xsd.load(tmp_path_factory.mktemp("xero"))
-
-
 # Xero's published XSDs know ContactGroup; the other family C bodies say in
 # tests/v2/test_xero_xsd.py why Xero's XSDs cannot check them (missing or defective types).
 CHECKED_BY_XERO = [c for c in CASES if c.body_root in ("ContactGroup", "ContactGroups")]
@@ -506,10 +499,8 @@ CHECKED_BY_XERO = [c for c in CASES if c.body_root in ("ContactGroup", "ContactG
 
 @pytest.mark.parametrize("case", CHECKED_BY_XERO, ids=[c.id for c in CHECKED_BY_XERO])
 def test_body_is_valid_against_xeros_published_xsds(
-    case: Case, xero_schema: etree.XMLSchema
+    case: Case,
+    xero_schema: etree.XMLSchema,  # noqa: F811 (the fixture)
 ) -> None:
-    recorder = Recorder(case.fixture)
-    with fake_client(recorder) as client:
-        case.call(client)
-    root = etree.fromstring(recorder.requests[0].content)
+    root = sent_body(Recorder(case.fixture), case.call)
     assert xero_schema.validate(root), xero_schema.error_log

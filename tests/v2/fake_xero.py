@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from lxml import etree
@@ -37,6 +37,21 @@ def fake_client(handler: Handler, **options: Any) -> XeroClient:
         http_client=httpx.Client(transport=httpx.MockTransport(handler)),
         **options,
     )
+
+
+class Recording(Protocol):
+    """A handler that keeps the requests it answered."""
+
+    requests: list[httpx.Request]
+
+    def __call__(self, request: httpx.Request, /) -> httpx.Response: ...
+
+
+def sent_body(recorder: Recording, call: Callable[[XeroClient], object]) -> etree._Element:
+    """The XML body of the first request ``call`` sends through a fake client to ``recorder``."""
+    with fake_client(recorder) as client:
+        call(client)
+    return etree.fromstring(recorder.requests[0].content)
 
 
 def fake_async_client(handler: Handler, **options: Any) -> AsyncXeroClient:

@@ -24,9 +24,9 @@ from xero_codegen.manifest import load_manifest
 from xero_customer_api import RequestValidationError
 from xero_customer_api.v2_0 import models
 
-from . import xero_xsd
 from .conftest import FIXTURES, SCHEMAS, schema
-from .fake_xero import TENANT, TOKEN, as_many_as_sent, fake_async_client, fake_client
+from .fake_xero import TENANT, TOKEN, as_many_as_sent, fake_async_client, fake_client, sent_body
+from .xero_xsd import xero_schema  # noqa: F401 (fixture)
 
 OTHER_TENANT = "c2a8b2d3-4e5f-4061-9b7c-8d9e0f1a2b3c"
 GUID = "8D2E4F60-1A3B-4C5D-8E7F-9A0B1C2D3E4F"
@@ -612,26 +612,17 @@ async def test_async_wire(case: Case) -> None:
     assert result is not None
 
 
-@pytest.fixture(scope="module")
-def xero_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
-    if not xero_xsd.available():
-        pytest.skip(xero_xsd.MISSING)
-    return xero_xsd.load(tmp_path_factory.mktemp("xero"))
-
-
 WRITES = [c for c in CASES if c.body_root]
 
 
 @pytest.mark.parametrize("case", WRITES, ids=[c.id for c in WRITES])
 def test_body_is_valid_against_xeros_published_xsds(
-    case: Case, xero_schema: etree.XMLSchema
+    case: Case,
+    xero_schema: etree.XMLSchema,  # noqa: F811 (the fixture)
 ) -> None:
     if case.xero_xsd:
         pytest.skip(case.xero_xsd)
-    recorder = Recorder(case.fixture)
-    with fake_client(recorder) as client:
-        case.call(client)
-    root = etree.fromstring(recorder.requests[0].content)
+    root = sent_body(Recorder(case.fixture), case.call)
     assert xero_schema.validate(root), xero_schema.error_log
 
 

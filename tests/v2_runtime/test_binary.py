@@ -31,15 +31,12 @@ from xero_customer_api import (
 )
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient
 
-TOKEN = "eyJhbGciOiJSUzI1NiJ9.BINARY-TOKEN-FOR-TESTS"
-TENANT = "b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b"
-BASE = "https://xero.invalid/api.xro/2.0/"
+from tests.v2.fake_xero import BASE, TENANT, TOKEN, Handler, fake_async_client, fake_client
+
 INVOICE = "8d2e4f60-1a3b-4c5d-8e7f-9a0b1c2d3e4f"
 ATTACHMENT = "ea7f7b6a-0d22-4d5c-9317-54542a10215e"
 PDF = b"%PDF-1.4\n" + b"0123456789" * 5000 + b"\n%%EOF\n"
 XML = {"content-type": "text/xml; charset=utf-8"}
-
-Handler = Callable[[httpx.Request], httpx.Response]
 
 
 def attachments_xml(*names: str) -> bytes:
@@ -77,25 +74,11 @@ class Recorder:
 
 
 def sync_client(handler: Handler, **options: Any) -> XeroClient:
-    return XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        limiter=None,
-        **options,
-    )
+    return fake_client(handler, limiter=None, **options)
 
 
 def async_client(handler: Handler, **options: Any) -> AsyncXeroClient:
-    return AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-        limiter=None,
-        **options,
-    )
+    return fake_async_client(handler, limiter=None, **options)
 
 
 @pytest.fixture(autouse=True)

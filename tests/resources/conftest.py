@@ -5,14 +5,19 @@ module-scoped ``xero-sandbox serve``, or the session one of ``tests/e2e/conftest
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient
+from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 
@@ -49,6 +54,41 @@ async def async_v2_client(
         AsyncXeroClient(**v2_options(sandbox, **overrides), http_client=http) as made,
     ):
         yield made
+
+
+def kete_line(amount: str, account: str = "200", tax: str | None = None) -> models.LineItem:
+    """One line of a kete at ``amount`` (quantity 1) to ``account``."""
+    return models.LineItem(
+        description="Kete",
+        quantity=Decimal(1),
+        unit_amount=Decimal(amount),
+        account_code=account,
+        tax_type=tax,
+    )
+
+
+def run_xero(
+    sandbox: RunningSandbox, *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The generated ``xero`` command, run with only the XERO_* lines the sandbox printed."""
+    script = Path(sys.executable).parent / "xero"
+    command = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "from xero_customer_api.cli import main; main()"]
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XERO_", "_XERO"))}
+    env.update({k: v for k, v in sandbox.values.items() if k.startswith("XERO_")})
+    return subprocess.run(
+        [*command, *args], input=input, capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def xero_ok(sandbox: RunningSandbox, *args: str, input: str | None = None) -> str:
+    """What :func:`run_xero` printed, once it exited 0."""
+    done = run_xero(sandbox, *args, input=input)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from xero_customer_api import NotFoundError
 from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
-from tests.resources.conftest import async_v2_client
+from tests.resources.conftest import async_v2_client, kete_line
 
 from ..e2e.conftest import sandbox, sandbox_db  # noqa: F401 (the session sandbox fixtures)
 
@@ -22,22 +22,12 @@ pytestmark = pytest.mark.e2e
 DAY = datetime.date(2026, 7, 1)
 
 
-def _line(amount: str, account: str = "200", tax: str | None = None) -> models.LineItem:
-    return models.LineItem(
-        description="Kete",
-        quantity=Decimal(1),
-        unit_amount=Decimal(amount),
-        account_code=account,
-        tax_type=tax,
-    )
-
-
 def _note(contact: str, amount: str = "50.00", **fields: Any) -> models.CreditNote:
     return models.CreditNote(
         type=models.CreditNoteType.ACCRECCREDIT,
         contact=models.Contact(name=contact),
         date=DAY,
-        line_items=[_line(amount)],
+        line_items=[kete_line(amount)],
         **fields,
     )
 
@@ -89,7 +79,7 @@ def _approved(client: XeroClient, who: str, amount: str) -> str:
             contact=models.Contact(name=who),
             date=DAY,
             status=models.InvoiceStatus.AUTHORISED,
-            line_items=[_line(amount, "429", "NONE")],
+            line_items=[kete_line(amount, "429", "NONE")],
         )
     )
     assert invoice.invoice_id
@@ -148,7 +138,7 @@ def test_receipts_expense_claims_and_users_every_verb(client: XeroClient) -> Non
             date=DAY,
             contact=models.Contact(name="Cafe Kowhai"),
             user=models.User(user_id=user.user_id),
-            line_items=[_line(amount, "420")],
+            line_items=[kete_line(amount, "420")],
             reference=f"e2e {uuid.uuid4().hex[:6]}",
         )
 

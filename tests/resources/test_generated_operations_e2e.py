@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import subprocess
-import sys
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from xero_customer_api import NotFoundError, RequestValidationError, ValidationError
@@ -21,7 +17,7 @@ from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 from tests.e2e.conftest import sandbox, sandbox_db  # noqa: F401  (fixtures)
-from tests.resources.conftest import async_v2_client
+from tests.resources.conftest import async_v2_client, xero_ok
 
 pytestmark = pytest.mark.e2e
 
@@ -36,23 +32,6 @@ def _line(account: str = "200", amount: str = "40.00") -> models.LineItem:
     return models.LineItem(
         description="Work", quantity=Decimal(1), unit_amount=Decimal(amount), account_code=account
     )
-
-
-def _xero(sandbox: RunningSandbox, *args: str, input: str | None = None) -> str:  # noqa: F811
-    """The generated ``xero`` command with only the XERO_* lines the sandbox printed."""
-    script = Path(sys.executable).parent / "xero"
-    command = (
-        [str(script)]
-        if script.exists()
-        else [sys.executable, "-c", "from xero_customer_api.cli import main; main()"]
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XERO_", "_XERO"))}
-    env.update({k: v for k, v in sandbox.values.items() if k.startswith("XERO_")})
-    done = subprocess.run(
-        [*command, *args], input=input, capture_output=True, text=True, env=env, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 # ------------------------------------------------------------------ 204 No Content
@@ -85,14 +64,14 @@ def test_contact_group_members_from_the_cli(sandbox: RunningSandbox, client: Xer
     member = client.contacts.create(models.Contact(name=f"CLI member {tag}"))
     gid, cid = str(group.contact_group_id), str(member.contact_id)
     added = json.loads(
-        _xero(
+        xero_ok(
             sandbox,
             *("contact-groups", "contacts", "add", "--contact-group-id", gid, "--file", "-"),
             input=json.dumps([{"contact_id": cid}]),
         )
     )
     assert [c["contact_id"] for c in added] == [cid]
-    assert _xero(
+    assert xero_ok(
         sandbox, "contact-groups", "contacts", "remove", "--contact-group-id", gid,
         "--contact-id", cid,
     ) == ""  # fmt: skip
@@ -100,9 +79,9 @@ def test_contact_group_members_from_the_cli(sandbox: RunningSandbox, client: Xer
     client.contact_groups.contacts.add(
         contact_group_id=gid, contacts=[models.Contact(contact_id=cid)]
     )
-    _xero(sandbox, "contact-groups", "contacts", "remove-all", "--contact-group-id", gid)
+    xero_ok(sandbox, "contact-groups", "contacts", "remove-all", "--contact-group-id", gid)
     assert client.contact_groups.get(contact_group_id=gid).contacts == []
-    helped = _xero(sandbox, "contact-groups", "contacts", "--help")
+    helped = xero_ok(sandbox, "contact-groups", "contacts", "--help")
     assert all(name in helped for name in ("add", "remove", "remove-all"))
 
 

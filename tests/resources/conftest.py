@@ -1,17 +1,16 @@
-"""Shared 2.0 clients of a running sandbox for the resource families' end-to-end tests.
+"""What the resource families' end-to-end tests share: 2.0 clients of a running sandbox
+(``v2_client``, ``async_v2_client`` and the ``client``/``aclient`` fixtures), the ``xero``
+command run against it (``run_xero``, ``xero_ok``) and a plain line item (``kete_line``).
 
 ``client`` and ``aclient`` take the ``sandbox`` fixture of the requesting module: its own
 module-scoped ``xero-sandbox serve``, or the session one of ``tests/e2e/conftest.py``."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +18,8 @@ import pytest
 import pytest_asyncio
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 from xero_sandbox.process import RunningSandbox
+
+from tests.e2e.test_cli_e2e import xero
 
 
 def v2_options(sandbox: RunningSandbox, **overrides: Any) -> dict[str, Any]:
@@ -71,17 +72,8 @@ def run_xero(
     sandbox: RunningSandbox, *args: str, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """The generated ``xero`` command, run with only the XERO_* lines the sandbox printed."""
-    script = Path(sys.executable).parent / "xero"
-    command = (
-        [str(script)]
-        if script.exists()
-        else [sys.executable, "-c", "from xero_customer_api.cli import main; main()"]
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XERO_", "_XERO"))}
-    env.update({k: v for k, v in sandbox.values.items() if k.startswith("XERO_")})
-    return subprocess.run(
-        [*command, *args], input=input, capture_output=True, text=True, env=env, timeout=60
-    )
+    env = {name: value for name, value in sandbox.values.items() if name.startswith("XERO_")}
+    return xero(env, *args, input=input)
 
 
 def xero_ok(sandbox: RunningSandbox, *args: str, input: str | None = None) -> str:

@@ -6,18 +6,18 @@ environment. Modes: ``upload-path`` (``attachments.upload(content=Path)``: strea
 ``upload-bytes`` (the file read into ``bytes`` first, as a caller holding the data would),
 ``download-to`` (``attachments.download_to(destination=Path)``: streamed) and
 ``download-bytes`` (``attachments.download()`` kept in memory). RSS is sampled by a thread
-every 2 ms, from after the client's first call (the token and the imports are not counted).
+every 2 ms (``bench.rss``), from after the client's first call (the token and the imports are not counted).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import threading
 from pathlib import Path
 
-import psutil
 from xero_customer_api.v2_0 import XeroClient
+
+from .rss import PeakRss
 
 #: The SDK's own check follows Xero's 10 MB; the bench moves 20 MB, so both sides allow more.
 LIMIT = 64 * 1024 * 1024
@@ -34,41 +34,30 @@ def main() -> None:
         timeout=300,
         max_attachment_bytes=LIMIT,
     )
-    process = psutil.Process()
-    peak = [0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], process.memory_info().rss)
-            done.wait(0.002)
-
     with client:
         client.invoices.attachments.list(invoice_id=invoice_id)  # token, imports, connection
-        before = process.memory_info().rss
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        if mode == "upload-path":
-            moved = client.invoices.attachments.upload(
-                invoice_id=invoice_id, file_name=file.name, content=file
-            ).content_length
-        elif mode == "upload-bytes":
-            moved = client.invoices.attachments.upload(
-                invoice_id=invoice_id, file_name=file.name, content=file.read_bytes()
-            ).content_length
-        elif mode == "download-to":
-            moved = client.invoices.attachments.download_to(
-                invoice_id=invoice_id, file_name=file.name, destination=file.with_suffix(".copy")
-            )
-        elif mode == "download-bytes":
-            moved = len(
-                client.invoices.attachments.download(invoice_id=invoice_id, file_name=file.name)
-            )
-        else:
-            raise SystemExit(f"unknown mode {mode!r}")
-        done.set()
-        sampler.join()
-    print(moved or 0, max(0, peak[0] - before))
+        with PeakRss() as rss:
+            if mode == "upload-path":
+                moved = client.invoices.attachments.upload(
+                    invoice_id=invoice_id, file_name=file.name, content=file
+                ).content_length
+            elif mode == "upload-bytes":
+                moved = client.invoices.attachments.upload(
+                    invoice_id=invoice_id, file_name=file.name, content=file.read_bytes()
+                ).content_length
+            elif mode == "download-to":
+                moved = client.invoices.attachments.download_to(
+                    invoice_id=invoice_id,
+                    file_name=file.name,
+                    destination=file.with_suffix(".copy"),
+                )
+            elif mode == "download-bytes":
+                moved = len(
+                    client.invoices.attachments.download(invoice_id=invoice_id, file_name=file.name)
+                )
+            else:
+                raise SystemExit(f"unknown mode {mode!r}")
+    print(moved or 0, rss.growth)
 
 
 if __name__ == "__main__":

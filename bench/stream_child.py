@@ -5,19 +5,17 @@ client (one answer holding everything); ``iter2`` / ``pages2`` with a 2.0 client
 access token and tenant id): ``contacts.iter(page_size=...)`` across the pages, or every page
 read with ``contacts.list(page=..., page_size=...)`` and kept, for contrast.
 
-RSS is sampled by a thread every 2 ms (``ru_maxrss`` cannot be used: it survives exec, so a
-child started by a big parent inherits the parent's peak).
+RSS is sampled by a thread every 2 ms (``bench.rss``).
 """
 
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable
 
-import psutil
 from xero_customer_api import v1_0, v2_0
 
+from .rss import PeakRss
 from .server import BENCH_TENANT, BENCH_TOKEN
 
 
@@ -59,23 +57,9 @@ def main() -> None:
     client, run = (
         _v1(base_url, mode) if mode in ("iter", "list") else _v2(base_url, mode, int(sys.argv[3]))
     )
-    process = psutil.Process()
-    peak = [0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], process.memory_info().rss)
-            done.wait(0.002)
-
-    with client:
-        before = process.memory_info().rss
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+    with client, PeakRss() as rss:
         count = run()
-        done.set()
-        sampler.join()
-    print(count, max(0, peak[0] - before))
+    print(count, rss.growth)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,12 @@ import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 
-import httpx
 import pytest
 from xero_customer_api import NotFoundError, RequestValidationError, XeroAPIError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox, launch
+
+from tests.resources.conftest import async_v2_client, v2_client
 
 pytestmark = pytest.mark.e2e
 
@@ -38,24 +39,6 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
         yield running
     finally:
         assert running.stop() in (0, -15), running.stderr
-
-
-def _client(sandbox: RunningSandbox, http: httpx.Client, **options: object) -> XeroClient:
-    return XeroClient(
-        client_id=sandbox.client_id,
-        client_secret=sandbox.client_secret,
-        tenant_id=sandbox.tenant_id,
-        token_url=sandbox.token_url,
-        base_url=sandbox.v2_base_url,
-        http_client=http,
-        **options,  # type: ignore[arg-type]
-    )
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:
-    with httpx.Client(verify=sandbox.verify()) as http, _client(sandbox, http) as made:
-        yield made
 
 
 def _line(account: str = "200") -> models.LineItem:
@@ -193,23 +176,22 @@ def test_an_eleventh_file_is_refused_before_sending(client: XeroClient) -> None:
 
 
 def test_size_limits_client_side_and_the_sandboxs_413(sandbox: RunningSandbox) -> None:
-    with httpx.Client(verify=sandbox.verify()) as http:
-        with _client(sandbox, http, max_attachment_bytes=SANDBOX_LIMIT) as strict:
-            invoice = _invoice(strict)
-            with pytest.raises(RequestValidationError, match="max_attachment_bytes"):
-                strict.invoices.attachments.upload(
-                    invoice_id=invoice.invoice_id,
-                    file_name="big.bin",
-                    content=bytes(SANDBOX_LIMIT + 1),
-                )
-        with _client(sandbox, http) as lenient:  # the SDK's 10 MiB lets it through: Xero's 413
-            with pytest.raises(XeroAPIError) as caught:
-                lenient.invoices.attachments.upload(
-                    invoice_id=invoice.invoice_id,
-                    file_name="big.bin",
-                    content=bytes(SANDBOX_LIMIT + 1),
-                )
-            assert caught.value.status_code == 413
+    with v2_client(sandbox, max_attachment_bytes=SANDBOX_LIMIT) as strict:
+        invoice = _invoice(strict)
+        with pytest.raises(RequestValidationError, match="max_attachment_bytes"):
+            strict.invoices.attachments.upload(
+                invoice_id=invoice.invoice_id,
+                file_name="big.bin",
+                content=bytes(SANDBOX_LIMIT + 1),
+            )
+    with v2_client(sandbox) as lenient:  # the SDK's 10 MiB lets it through: Xero's 413
+        with pytest.raises(XeroAPIError) as caught:
+            lenient.invoices.attachments.upload(
+                invoice_id=invoice.invoice_id,
+                file_name="big.bin",
+                content=bytes(SANDBOX_LIMIT + 1),
+            )
+        assert caught.value.status_code == 413
 
 
 def test_download_of_a_missing_file_is_not_found(client: XeroClient) -> None:
@@ -262,19 +244,9 @@ def test_attachments_on_other_resources(client: XeroClient, resource: str) -> No
 
 @pytest.mark.asyncio
 async def test_async_twins(sandbox: RunningSandbox, tmp_path: pathlib.Path) -> None:
-    with httpx.Client(verify=sandbox.verify()) as http, _client(sandbox, http) as sync:
+    with v2_client(sandbox) as sync:
         invoice_id = _invoice(sync).invoice_id
-    async with (
-        httpx.AsyncClient(verify=sandbox.verify()) as http,
-        AsyncXeroClient(
-            client_id=sandbox.client_id,
-            client_secret=sandbox.client_secret,
-            tenant_id=sandbox.tenant_id,
-            token_url=sandbox.token_url,
-            base_url=sandbox.v2_base_url,
-            http_client=http,
-        ) as client,
-    ):
+    async with async_v2_client(sandbox) as client:
         pdf = await client.invoices.pdf(invoice_id=invoice_id)
         assert pdf.startswith(b"%PDF-")
         assert await client.invoices.pdf_to(

@@ -14,9 +14,10 @@ from typing import Any
 
 import httpx
 import pytest
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import models
 
-from tests.v2.test_wire import BASE, GUID, GUID2, TENANT, TOKEN
+from tests.v2.fake_xero import TENANT, TOKEN, fake_async_client, fake_client
+from tests.v2.test_wire import GUID, GUID2
 
 G = GUID.lower()
 G2 = GUID2.lower()
@@ -182,12 +183,7 @@ def _check(case: Case, recorder: Recorder, result: Any) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_sync_wire(case: Case) -> None:
     recorder = Recorder(case.answers)
-    with XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(recorder)),
-    ) as client:
+    with fake_client(recorder) as client:
         result = case.call(client)
     _check(case, recorder, result)
 
@@ -196,11 +192,6 @@ def test_sync_wire(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_async_wire(case: Case) -> None:
     recorder = Recorder(case.answers)
-    async with AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
-    ) as client:
+    async with fake_async_client(recorder) as client:
         result = await case.call(client)
     _check(case, recorder, result)

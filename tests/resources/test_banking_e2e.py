@@ -18,10 +18,11 @@ from xero_customer_api import (
     RequestValidationError,
     ValidationError,
 )
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 from tests.e2e.conftest import sandbox, sandbox_db, unique  # noqa: F401  (fixtures)
+from tests.resources.conftest import async_v2_client
 
 pytestmark = pytest.mark.e2e
 
@@ -734,17 +735,7 @@ async def test_async_client_reaches_every_family_d_resource(
     sandbox: RunningSandbox,  # noqa: F811
     unique: str,  # noqa: F811
 ) -> None:
-    async with (
-        httpx.AsyncClient(verify=sandbox.verify()) as http,
-        AsyncXeroClient(
-            client_id=sandbox.client_id,
-            client_secret=sandbox.client_secret,
-            tenant_id=sandbox.tenant_id,
-            token_url=sandbox.token_url,
-            base_url=sandbox.v2_base_url,
-            http_client=http,
-        ) as client,
-    ):
+    async with async_v2_client(sandbox) as client:
         made = await client.bank_transactions.create(spend(f"Async {unique}"))
         assert made.bank_transaction_id is not None
         got = await client.bank_transactions.get(bank_transaction_id=made.bank_transaction_id)

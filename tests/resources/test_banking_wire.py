@@ -18,15 +18,12 @@ import pytest
 from lxml import etree
 from xero_codegen.manifest import load_manifest
 from xero_customer_api import RequestValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import models
 
 from tests.resources.test_history_allocations_wire import CASES as ISSUE_18_CASES
 from tests.v2.conftest import SCHEMAS, schema
-from tests.v2.fake_xero import as_many_as_sent
+from tests.v2.fake_xero import TENANT, TOKEN, as_many_as_sent, fake_async_client, fake_client
 
-TOKEN = "eyJhbGciOiJSUzI1NiJ9.ACCESS-TOKEN-FOR-BANKING-TESTS"
-TENANT = "b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b"
-BASE = "https://xero.invalid/api.xro/2.0/"
 GUID = "8D2E4F60-1A3B-4C5D-8E7F-9A0B1C2D3E4F"
 G = GUID.lower()
 GUID2 = "ea7f7b6a-0d22-4d5c-9317-54542a10215e"
@@ -543,12 +540,7 @@ def _resource(case: Case) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_sync_wire(case: Case) -> None:
     recorder = Recorder(_resource(case))
-    with XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(recorder)),
-    ) as client:
+    with fake_client(recorder) as client:
         result = case.call(client)
     _check(case, recorder, result)
 
@@ -557,12 +549,7 @@ def test_sync_wire(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_async_wire(case: Case) -> None:
     recorder = Recorder(_resource(case))
-    async with AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
-    ) as client:
+    async with fake_async_client(recorder) as client:
         result = await case.call(client)
     _check(case, recorder, result)
 
@@ -582,24 +569,14 @@ def test_every_family_d_endpoint_has_a_case() -> None:
 
 
 def test_answers_decode_into_typed_models() -> None:
-    with XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(Recorder("journals"))),
-    ) as client:
+    with fake_client(Recorder("journals")) as client:
         (journal,) = client.journals.list()
     assert journal.journal_number == 42 and journal.journal_date == datetime.date(2026, 6, 30)
     assert journal.source_type is models.JournalSourceType.MANJOURNAL
     line = journal.journal_lines[0]
     assert line.net_amount == Decimal("1200.00") and line.account_type is models.AccountType.EXPENSE
     assert line.tracking_categories[0].option == "North"
-    with XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(Recorder("bank_transfers"))),
-    ) as client:
+    with fake_client(Recorder("bank_transfers")) as client:
         transfer = client.bank_transfers.get(bank_transfer_id=GUID)
     assert transfer.created_date_utc == datetime.datetime(
         2026, 7, 2, 1, 0, 0, 123000, tzinfo=datetime.UTC
@@ -624,12 +601,7 @@ def test_iter_pages_bank_transactions_until_a_short_page() -> None:
         content = body.replace(one, items)
         return httpx.Response(200, content=content.encode(), headers={"content-type": "text/xml"})
 
-    with XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-    ) as client:
+    with fake_client(handler) as client:
         walked = list(client.bank_transactions.iter(page_size=2, where='Type=="SPEND"'))
     assert [str(t.bank_transaction_id) for t in walked] == [
         str(uuid.UUID(int=n)) for n in (10, 11, 20, 21, 30)
@@ -660,12 +632,7 @@ def test_bad_arguments_are_refused_before_sending(call: Callable[[Any], Any], ne
         raise AssertionError("nothing may be sent")
 
     with (
-        XeroClient(
-            access_token=TOKEN,
-            tenant_id=TENANT,
-            base_url=BASE,
-            http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        ) as client,
+        fake_client(handler) as client,
         pytest.raises(RequestValidationError) as caught,
     ):
         call(client)

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 from xero_customer_api import NotFoundError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
+
+from tests.resources.conftest import async_v2_client, kete_line
 
 from ..e2e.conftest import sandbox, sandbox_db  # noqa: F401 (the session sandbox fixtures)
 
@@ -22,38 +22,12 @@ pytestmark = pytest.mark.e2e
 DAY = datetime.date(2026, 7, 1)
 
 
-def _options(sb: RunningSandbox) -> dict[str, Any]:
-    return {
-        "client_id": sb.client_id,
-        "client_secret": sb.client_secret,
-        "tenant_id": sb.tenant_id,
-        "token_url": sb.token_url,
-        "base_url": sb.v2_base_url,
-    }
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:  # noqa: F811
-    with httpx.Client(verify=sandbox.verify()) as http:
-        yield XeroClient(**_options(sandbox), http_client=http)
-
-
-def _line(amount: str, account: str = "200", tax: str | None = None) -> models.LineItem:
-    return models.LineItem(
-        description="Kete",
-        quantity=Decimal(1),
-        unit_amount=Decimal(amount),
-        account_code=account,
-        tax_type=tax,
-    )
-
-
 def _note(contact: str, amount: str = "50.00", **fields: Any) -> models.CreditNote:
     return models.CreditNote(
         type=models.CreditNoteType.ACCRECCREDIT,
         contact=models.Contact(name=contact),
         date=DAY,
-        line_items=[_line(amount)],
+        line_items=[kete_line(amount)],
         **fields,
     )
 
@@ -105,7 +79,7 @@ def _approved(client: XeroClient, who: str, amount: str) -> str:
             contact=models.Contact(name=who),
             date=DAY,
             status=models.InvoiceStatus.AUTHORISED,
-            line_items=[_line(amount, "429", "NONE")],
+            line_items=[kete_line(amount, "429", "NONE")],
         )
     )
     assert invoice.invoice_id
@@ -164,7 +138,7 @@ def test_receipts_expense_claims_and_users_every_verb(client: XeroClient) -> Non
             date=DAY,
             contact=models.Contact(name="Cafe Kowhai"),
             user=models.User(user_id=user.user_id),
-            line_items=[_line(amount, "420")],
+            line_items=[kete_line(amount, "420")],
             reference=f"e2e {uuid.uuid4().hex[:6]}",
         )
 
@@ -210,8 +184,7 @@ def test_receipts_expense_claims_and_users_every_verb(client: XeroClient) -> Non
 
 @pytest.mark.asyncio
 async def test_async_twins(sandbox: RunningSandbox) -> None:  # noqa: F811
-    async with httpx.AsyncClient(verify=sandbox.verify()) as http:
-        client = AsyncXeroClient(**_options(sandbox), http_client=http)
+    async with async_v2_client(sandbox) as client:
         who = f"Async {uuid.uuid4().hex[:8]}"
         made = await client.credit_notes.create(_note(who))
         assert made.credit_note_id

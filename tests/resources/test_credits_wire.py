@@ -13,24 +13,21 @@ import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
-import httpx
 import pytest
 from xero_customer_api import RequestValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import XeroClient, models
+
+from tests.v2.fake_xero import fake_async_client, fake_client
 
 from ..v2.test_wire import (
-    BASE,
     GUID,
     GUID2,
     KEY,
     MOD,
-    TENANT,
-    TOKEN,
     WHEN,
     Case,
     Recorder,
     _check_wire,
-    _client,
 )
 
 LINE = models.LineItem(
@@ -434,7 +431,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_sync_wire(case: Case) -> None:
     recorder = Recorder(case.fixture)
-    with _client(recorder) as client:
+    with fake_client(recorder) as client:
         result = case.call(client)
     _check_wire(case, recorder)
     assert result is not None
@@ -444,19 +441,14 @@ def test_sync_wire(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_async_wire(case: Case) -> None:
     recorder = Recorder(case.fixture)
-    async with AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
-    ) as client:
+    async with fake_async_client(recorder) as client:
         result = await case.call(client)
     _check_wire(case, recorder)
     assert result is not None
 
 
 def test_results_are_typed() -> None:
-    with _client(Recorder("credit_notes_response/one.xml")) as client:
+    with fake_client(Recorder("credit_notes_response/one.xml")) as client:
         note = client.credit_notes.get(credit_note_id=GUID)
     assert isinstance(note, models.CreditNote)
     assert note.status is models.CreditNoteStatus.PAID and note.remaining_credit == Decimal(0)
@@ -464,17 +456,17 @@ def test_results_are_typed() -> None:
     assert allocation.applied_amount == Decimal("60.00") and allocation.invoice is not None
     assert allocation.invoice.invoice_number == "INV-0107"
     assert note.payments[0].amount == Decimal("32.00")
-    with _client(Recorder("users_response/list.xml")) as client:
+    with fake_client(Recorder("users_response/list.xml")) as client:
         users = client.users.list()
     assert [u.organisation_role for u in users] == [
         models.OrganisationRole.FINANCIALADVISER,
         models.OrganisationRole.REMOVED,
     ]
-    with _client(Recorder("batch_payments_response/one.xml")) as client:
+    with fake_client(Recorder("batch_payments_response/one.xml")) as client:
         batch = client.batch_payments.get(batch_payment_id=GUID)
     assert batch.type is models.BatchPaymentType.PAYBATCH
     assert sum(p.amount or 0 for p in batch.payments) == batch.total_amount == Decimal("150.50")
-    with _client(Recorder("prepayments_response/list.xml")) as client:
+    with fake_client(Recorder("prepayments_response/list.xml")) as client:
         (prepayment,) = client.prepayments.list()
     assert prepayment.type is models.PrepaymentType.RECEIVE_PREPAYMENT
     assert prepayment.remaining_credit == Decimal("350.00")
@@ -503,7 +495,7 @@ def test_bad_arguments_are_refused_before_sending(
     call: Callable[[XeroClient], object], needle: str
 ) -> None:
     recorder = Recorder("credit_notes_response/one.xml")
-    with _client(recorder) as client, pytest.raises(RequestValidationError) as caught:
+    with fake_client(recorder) as client, pytest.raises(RequestValidationError) as caught:
         call(client)
     assert needle in str(caught.value)
     assert recorder.requests == []

@@ -8,43 +8,20 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
-import httpx
 import pytest
 from xero_customer_api import NotFoundError, RequestValidationError, ValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 from tests.e2e.conftest import sandbox, sandbox_db  # noqa: F401  (fixtures)
+from tests.resources.conftest import async_v2_client, xero_ok
 
 pytestmark = pytest.mark.e2e
 
 DAY = datetime.date(2026, 7, 1)
-
-
-def _options(sandbox: RunningSandbox) -> dict[str, str]:  # noqa: F811
-    return {
-        "client_id": sandbox.client_id,
-        "client_secret": sandbox.client_secret,
-        "tenant_id": sandbox.tenant_id,
-        "token_url": sandbox.token_url,
-        "base_url": sandbox.v2_base_url,
-    }
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:  # noqa: F811
-    http = httpx.Client(verify=sandbox.verify())
-    with XeroClient(**_options(sandbox), http_client=http) as made:
-        yield made
-    http.close()
 
 
 def _tag() -> str:
@@ -55,23 +32,6 @@ def _line(account: str = "200", amount: str = "40.00") -> models.LineItem:
     return models.LineItem(
         description="Work", quantity=Decimal(1), unit_amount=Decimal(amount), account_code=account
     )
-
-
-def _xero(sandbox: RunningSandbox, *args: str, input: str | None = None) -> str:  # noqa: F811
-    """The generated ``xero`` command with only the XERO_* lines the sandbox printed."""
-    script = Path(sys.executable).parent / "xero"
-    command = (
-        [str(script)]
-        if script.exists()
-        else [sys.executable, "-c", "from xero_customer_api.cli import main; main()"]
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XERO_", "_XERO"))}
-    env.update({k: v for k, v in sandbox.values.items() if k.startswith("XERO_")})
-    done = subprocess.run(
-        [*command, *args], input=input, capture_output=True, text=True, env=env, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 # ------------------------------------------------------------------ 204 No Content
@@ -89,10 +49,7 @@ def test_items_delete(client: XeroClient) -> None:
 
 @pytest.mark.asyncio
 async def test_items_delete_async(sandbox: RunningSandbox) -> None:  # noqa: F811
-    async with (
-        httpx.AsyncClient(verify=sandbox.verify()) as http,
-        AsyncXeroClient(**_options(sandbox), http_client=http) as client,
-    ):
+    async with async_v2_client(sandbox) as client:
         item = await client.items.create(models.Item(code=f"ADEL-{_tag()}"))
         assert item.item_id is not None
         raw = await client.items.with_raw_response.delete(item_id=item.item_id)
@@ -107,14 +64,14 @@ def test_contact_group_members_from_the_cli(sandbox: RunningSandbox, client: Xer
     member = client.contacts.create(models.Contact(name=f"CLI member {tag}"))
     gid, cid = str(group.contact_group_id), str(member.contact_id)
     added = json.loads(
-        _xero(
+        xero_ok(
             sandbox,
             *("contact-groups", "contacts", "add", "--contact-group-id", gid, "--file", "-"),
             input=json.dumps([{"contact_id": cid}]),
         )
     )
     assert [c["contact_id"] for c in added] == [cid]
-    assert _xero(
+    assert xero_ok(
         sandbox, "contact-groups", "contacts", "remove", "--contact-group-id", gid,
         "--contact-id", cid,
     ) == ""  # fmt: skip
@@ -122,9 +79,9 @@ def test_contact_group_members_from_the_cli(sandbox: RunningSandbox, client: Xer
     client.contact_groups.contacts.add(
         contact_group_id=gid, contacts=[models.Contact(contact_id=cid)]
     )
-    _xero(sandbox, "contact-groups", "contacts", "remove-all", "--contact-group-id", gid)
+    xero_ok(sandbox, "contact-groups", "contacts", "remove-all", "--contact-group-id", gid)
     assert client.contact_groups.get(contact_group_id=gid).contacts == []
-    helped = _xero(sandbox, "contact-groups", "contacts", "--help")
+    helped = xero_ok(sandbox, "contact-groups", "contacts", "--help")
     assert all(name in helped for name in ("add", "remove", "remove-all"))
 
 

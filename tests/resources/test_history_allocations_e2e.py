@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import subprocess
-import sys
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-import pytest_asyncio
 from xero_customer_api import NotFoundError, RequestValidationError, ValidationError
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 from xero_sandbox.process import RunningSandbox
+
+from tests.resources.conftest import kete_line, run_xero
 
 from ..e2e.conftest import sandbox, sandbox_db  # noqa: F401 (the session sandbox fixtures)
 
@@ -30,40 +26,8 @@ pytestmark = pytest.mark.e2e
 DAY = datetime.date(2026, 7, 1)
 
 
-def _options(sb: RunningSandbox) -> dict[str, Any]:
-    return {
-        "client_id": sb.client_id,
-        "client_secret": sb.client_secret,
-        "tenant_id": sb.tenant_id,
-        "token_url": sb.token_url,
-        "base_url": sb.v2_base_url,
-    }
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:  # noqa: F811
-    with httpx.Client(verify=sandbox.verify()) as http:
-        yield XeroClient(**_options(sandbox), http_client=http)
-
-
-@pytest_asyncio.fixture
-async def aclient(sandbox: RunningSandbox) -> AsyncIterator[AsyncXeroClient]:  # noqa: F811
-    async with httpx.AsyncClient(verify=sandbox.verify()) as http:
-        yield AsyncXeroClient(**_options(sandbox), http_client=http)
-
-
 def _tag() -> str:
     return uuid.uuid4().hex[:8]
-
-
-def _line(amount: str, account: str = "200", tax: str | None = None) -> models.LineItem:
-    return models.LineItem(
-        description="Kete",
-        quantity=Decimal(1),
-        unit_amount=Decimal(amount),
-        account_code=account,
-        tax_type=tax,
-    )
 
 
 def _invoice(
@@ -80,7 +44,7 @@ def _invoice(
             date=DAY,
             due_date=DAY + datetime.timedelta(days=20),
             status=status,
-            line_items=[_line(amount, "200" if kind is models.InvoiceType.ACCREC else "310")],
+            line_items=[kete_line(amount, "200" if kind is models.InvoiceType.ACCREC else "310")],
         )
     )
 
@@ -97,7 +61,7 @@ def _money(client: XeroClient, kind: models.BankTransactionType, who: str, amoun
             contact=models.Contact(name=who),
             bank_account=models.Account(account_id=_bank(client).account_id),
             date=DAY,
-            line_items=[_line(amount)],
+            line_items=[kete_line(amount)],
         )
     )
     found = made.prepayment_id or made.overpayment_id or made.bank_transaction_id
@@ -118,7 +82,7 @@ def _receipt(client: XeroClient, who: str) -> models.Receipt:
             user=_user(client),
             contact=models.Contact(name=who),
             date=DAY,
-            line_items=[_line("9.50", "429")],
+            line_items=[kete_line("9.50", "429")],
         )
     )
 
@@ -205,7 +169,7 @@ MAKERS: dict[str, Callable[[XeroClient, str], str]] = {
                 type=models.CreditNoteType.ACCRECCREDIT,
                 contact=models.Contact(name=who),
                 date=DAY,
-                line_items=[_line("20.00")],
+                line_items=[kete_line("20.00")],
             )
         ).credit_note_id
     ),
@@ -236,13 +200,15 @@ MAKERS: dict[str, Callable[[XeroClient, str], str]] = {
     "purchase_orders": lambda c, who: _id(
         c.purchase_orders.create(
             models.PurchaseOrder(
-                contact=models.Contact(name=who), date=DAY, line_items=[_line("8.00", "310")]
+                contact=models.Contact(name=who), date=DAY, line_items=[kete_line("8.00", "310")]
             )
         ).purchase_order_id
     ),
     "quotes": lambda c, who: _id(
         c.quotes.create(
-            models.Quote(contact=models.Contact(name=who), date=DAY, line_items=[_line("70.00")])
+            models.Quote(
+                contact=models.Contact(name=who), date=DAY, line_items=[kete_line("70.00")]
+            )
         ).quote_id
     ),
     "receipts": lambda c, who: _id(_receipt(c, who).receipt_id),
@@ -258,7 +224,7 @@ MAKERS: dict[str, Callable[[XeroClient, str], str]] = {
                     due_date_type=models.ScheduleDueDateType.OFFOLLOWINGMONTH,
                     start_date=datetime.date(2027, 1, 1),
                 ),
-                line_items=[_line("45.00")],
+                line_items=[kete_line("45.00")],
             )
         ).repeating_invoice_id
     ),
@@ -376,7 +342,7 @@ def _source(client: XeroClient, resource: str, who: str) -> tuple[str, models.Co
                 contact=models.Contact(name=who),
                 date=DAY,
                 status=models.CreditNoteStatus.AUTHORISED,
-                line_items=[_line("100.00")],
+                line_items=[kete_line("100.00")],
             )
         )
         assert note.contact is not None and note.credit_note_id is not None
@@ -505,18 +471,6 @@ async def test_async_twins(client: XeroClient, aclient: AsyncXeroClient) -> None
 # --------------------------------------------------------------------- the command line
 
 
-def _xero(sandbox: RunningSandbox, *args: str) -> subprocess.CompletedProcess[str]:  # noqa: F811
-    script = Path(sys.executable).parent / "xero"
-    command = (
-        [str(script)]
-        if script.exists()
-        else [sys.executable, "-c", "from xero_customer_api.cli import main; main()"]
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XERO_", "_XERO"))}
-    env.update({k: v for k, v in sandbox.values.items() if k.startswith("XERO_")})
-    return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=60)
-
-
 def test_cli_history_note_email_online_and_allocations(
     client: XeroClient,
     sandbox: RunningSandbox,  # noqa: F811
@@ -528,16 +482,16 @@ def test_cli_history_note_email_online_and_allocations(
     )
     invoice = _invoice(client, models.Contact(contact_id=contact.contact_id), "120.00")
     invoice_id = _id(invoice.invoice_id)
-    done = _xero(sandbox, "invoices", "note", invoice_id, "Noted from the shell")
+    done = run_xero(sandbox, "invoices", "note", invoice_id, "Noted from the shell")
     assert done.returncode == 0, done.stderr
-    done = _xero(sandbox, "invoices", "history", invoice_id, "--format", "json")
+    done = run_xero(sandbox, "invoices", "history", invoice_id, "--format", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[-1]["details"] == "Noted from the shell"
-    done = _xero(sandbox, "invoices", "note", invoice_id, "n" * 2501)
+    done = run_xero(sandbox, "invoices", "note", invoice_id, "n" * 2501)
     assert done.returncode != 0 and "2500" in done.stderr
-    done = _xero(sandbox, "invoices", "email", invoice_id)
+    done = run_xero(sandbox, "invoices", "email", invoice_id)
     assert (done.returncode, done.stdout) == (0, ""), done.stderr
-    done = _xero(sandbox, "invoices", "online-invoice-url", invoice_id)
+    done = run_xero(sandbox, "invoices", "online-invoice-url", invoice_id)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == client.invoices.online_invoice_url(invoice_id=invoice_id)
     source_id, _ = _source(client, "credit_notes", f"CLI credit {who}")
@@ -549,7 +503,7 @@ def test_cli_history_note_email_online_and_allocations(
         f"<Allocations><Allocation><Invoice><InvoiceID>{target.invoice_id}</InvoiceID></Invoice>"
         "<AppliedAmount>30.00</AppliedAmount><Date>2026-07-01T00:00:00</Date></Allocation></Allocations>"
     )
-    done = _xero(
+    done = run_xero(
         sandbox,
         "credit-notes",
         "allocations",
@@ -566,7 +520,7 @@ def test_cli_history_note_email_online_and_allocations(
     assert (
         client.invoices.get(invoice_id=target.invoice_id).amount_due == Decimal(target.total) - 30
     )
-    done = _xero(
+    done = run_xero(
         sandbox,
         "credit-notes",
         "allocations",

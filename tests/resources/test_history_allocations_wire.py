@@ -31,8 +31,11 @@ from xero_customer_api import (
 )
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 
+from tests.v2.fake_xero import fake_async_client, fake_client, sent_body
+from tests.v2.xero_xsd import xero_schema  # noqa: F401 (fixture)
+
 from ..v2.conftest import FIXTURES
-from ..v2.test_wire import BASE, GUID, GUID2, KEY, TENANT, TOKEN, Case, Recorder, _check_wire
+from ..v2.test_wire import GUID, GUID2, KEY, Case, Recorder, _check_wire
 
 G = GUID.lower()
 G2 = GUID2.lower()
@@ -170,23 +173,11 @@ CASES = [
 
 
 def _client_for(handler: Callable[[httpx.Request], httpx.Response]) -> XeroClient:
-    return XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        max_retries=0,
-    )
+    return fake_client(handler, max_retries=0)
 
 
 def _async_client_for(handler: Callable[[httpx.Request], httpx.Response]) -> AsyncXeroClient:
-    return AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-        max_retries=0,
-    )
+    return fake_async_client(handler, max_retries=0)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -260,28 +251,17 @@ def test_an_allocation_is_sent_as_applied_amount_in_the_write_order() -> None:
     assert root.find(".//Amount") is None and root.find(".//AllocationID") is None
 
 
-@pytest.fixture(scope="module")
-def xero_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
-    from ..v2 import xero_xsd
-
-    if not xero_xsd.available():
-        pytest.skip(xero_xsd.MISSING)
-    return xero_xsd.load(tmp_path_factory.mktemp("xero"))
-
-
 WRITES = [c for c in CASES if c.body_root]
 
 
 @pytest.mark.parametrize("case", WRITES, ids=[c.id for c in WRITES])
 def test_body_is_valid_against_xeros_published_xsds(
-    case: Case, xero_schema: etree.XMLSchema
+    case: Case,
+    xero_schema: etree.XMLSchema,  # noqa: F811 (the fixture)
 ) -> None:
     if case.xero_xsd:
         pytest.skip(case.xero_xsd)
-    recorder = Recorder(case.fixture)
-    with _client_for(recorder) as client:
-        case.call(client)
-    root = etree.fromstring(recorder.requests[0].content)
+    root = sent_body(Recorder(case.fixture), case.call)
     assert xero_schema.validate(root), xero_schema.error_log
 
 

@@ -27,7 +27,8 @@ from xero_customer_api import (
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 
 from tests.v2.conftest import FIXTURES, SCHEMAS
-from tests.v2.test_wire import BASE, GUID, GUID2, TENANT, TOKEN
+from tests.v2.fake_xero import TENANT, TOKEN, fake_async_client, fake_client
+from tests.v2.test_wire import GUID, GUID2
 
 G = GUID.lower()
 G2 = GUID2.lower()
@@ -87,25 +88,11 @@ class Answers:
 
 
 def sync_client(answers: Answers) -> XeroClient:
-    return XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(answers)),
-        max_retries=0,
-        limiter=None,
-    )
+    return fake_client(answers, max_retries=0, limiter=None)
 
 
 def async_client(answers: Answers) -> AsyncXeroClient:
-    return AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(answers)),
-        max_retries=0,
-        limiter=None,
-    )
+    return fake_async_client(answers, max_retries=0, limiter=None)
 
 
 def check_delete(request: httpx.Request, path: str) -> None:

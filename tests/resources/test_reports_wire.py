@@ -8,13 +8,12 @@ import datetime
 import uuid
 from typing import Any
 
-import httpx
 import pytest
 from xero_customer_api import RequestValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, models
+from xero_customer_api.v2_0 import models
 
-from tests.v2.test_wire import BASE, GUID, GUID2, TENANT, TOKEN, Case, Recorder, _check_wire
-from tests.v2.test_wire import _client as client_of
+from tests.v2.fake_xero import fake_async_client, fake_client
+from tests.v2.test_wire import GUID, GUID2, Case, Recorder, _check_wire
 
 G = GUID.lower()
 G2 = GUID2.lower()
@@ -171,7 +170,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_sync_wire(case: Case) -> None:
     recorder = Recorder(case.fixture)
-    with client_of(recorder) as client:
+    with fake_client(recorder) as client:
         result = case.call(client)
     _check_wire(case, recorder)
     if case.id == "reports.list":
@@ -184,12 +183,7 @@ def test_sync_wire(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_async_wire(case: Case) -> None:
     recorder = Recorder(case.fixture)
-    async with AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
-    ) as client:
+    async with fake_async_client(recorder) as client:
         result = case.call(client)
         result = await result
     _check_wire(case, recorder)
@@ -198,7 +192,7 @@ async def test_async_wire(case: Case) -> None:
 
 def test_a_report_comes_back_typed() -> None:
     recorder = Recorder(R + "profit_and_loss_periods.xml")
-    with client_of(recorder) as client:
+    with fake_client(recorder) as client:
         report = client.reports.profit_and_loss(from_date=JAN1, to_date=MAR31)
     assert report.report_id == "ProfitAndLoss"
     assert report.report_titles[0] == "Profit & Loss"
@@ -216,14 +210,14 @@ def test_a_report_comes_back_typed() -> None:
 
 
 def test_the_1099_report_and_published_fields() -> None:
-    with client_of(Recorder(R + "ten_ninety_nine.xml")) as client:
+    with fake_client(Recorder(R + "ten_ninety_nine.xml")) as client:
         report = client.reports.ten_ninety_nine(report_year=2025)
     assert report.rows == []
     (contact,) = report.contacts
     assert contact.name == "Rata Consulting LLC"
     assert str(contact.box7) == "12500.00"
     assert contact.federal_tax_id_type == "EIN"
-    with client_of(Recorder(R + "published.xml")) as client:
+    with fake_client(Recorder(R + "published.xml")) as client:
         first, second = client.reports.list()
     assert first.fields[0].field_id == "5" and first.fields[0].value == "4500.00"
     assert second.report_titles == [] and second.fields == []
@@ -260,7 +254,7 @@ BAD: list[tuple[str, Any, str]] = [
 @pytest.mark.parametrize(("label", "call", "named"), BAD, ids=[b[0] for b in BAD])
 def test_bad_arguments_are_refused_before_sending(label: str, call: Any, named: str) -> None:
     recorder = Recorder(R + "trial_balance.xml")
-    with client_of(recorder) as client, pytest.raises(RequestValidationError) as caught:
+    with fake_client(recorder) as client, pytest.raises(RequestValidationError) as caught:
         call(client)
     assert named in str(caught.value)
     assert recorder.requests == []
@@ -268,6 +262,6 @@ def test_bad_arguments_are_refused_before_sending(label: str, call: Any, named: 
 
 def test_contact_id_is_required() -> None:
     recorder = Recorder(R + "aged_receivables.xml")
-    with client_of(recorder) as client, pytest.raises(TypeError, match="contact_id"):
+    with fake_client(recorder) as client, pytest.raises(TypeError, match="contact_id"):
         client.reports.aged_receivables_by_contact()  # type: ignore[call-arg]
     assert recorder.requests == []

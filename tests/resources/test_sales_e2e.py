@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,8 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 from xero_customer_api import NotFoundError, ValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox, launch
+
+from tests.resources.conftest import async_v2_client, xero_ok
 
 pytestmark = pytest.mark.e2e
 
@@ -31,22 +30,6 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
         yield running
     finally:
         assert running.stop() in (0, -15), running.stderr
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:
-    with (
-        httpx.Client(verify=sandbox.verify()) as http,
-        XeroClient(
-            client_id=sandbox.client_id,
-            client_secret=sandbox.client_secret,
-            tenant_id=sandbox.tenant_id,
-            token_url=sandbox.token_url,
-            base_url=sandbox.v2_base_url,
-            http_client=http,
-        ) as made,
-    ):
-        yield made
 
 
 def _tag() -> str:
@@ -272,17 +255,7 @@ def test_invoice_delete_takes_unitdp(client: XeroClient) -> None:
 @pytest.mark.asyncio
 async def test_async_twins(sandbox: RunningSandbox) -> None:
     tag = _tag()
-    async with (
-        httpx.AsyncClient(verify=sandbox.verify()) as http,
-        AsyncXeroClient(
-            client_id=sandbox.client_id,
-            client_secret=sandbox.client_secret,
-            tenant_id=sandbox.tenant_id,
-            token_url=sandbox.token_url,
-            base_url=sandbox.v2_base_url,
-            http_client=http,
-        ) as client,
-    ):
+    async with async_v2_client(sandbox) as client:
         quote = await client.quotes.create(
             models.Quote(contact=models.Contact(name=f"Async {tag}"), line_items=[_line()])
         )
@@ -301,40 +274,25 @@ async def test_async_twins(sandbox: RunningSandbox) -> None:
         assert await client.repeating_invoices.list(where=f'Reference=="{tag}"') == []
 
 
-def _xero(sandbox: RunningSandbox, *args: str, input: str | None = None) -> str:
-    """The generated ``xero`` command with only the XERO_* lines the sandbox printed."""
-    script = Path(sys.executable).parent / "xero"
-    command = (
-        [str(script)]
-        if script.exists()
-        else [sys.executable, "-c", "from xero_customer_api.cli import main; main()"]
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XERO_", "_XERO"))}
-    env.update({k: v for k, v in sandbox.values.items() if k.startswith("XERO_")})
-    done = subprocess.run(
-        [*command, *args], input=input, capture_output=True, text=True, env=env, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def test_the_cli_covers_the_family(sandbox: RunningSandbox) -> None:
     tag = _tag().upper()
     item = json.loads(  # the CLI prints the one record a create answers
-        _xero(sandbox, "items", "create", "--file", "-", input=json.dumps({"code": f"C-{tag}"}))
+        xero_ok(sandbox, "items", "create", "--file", "-", input=json.dumps({"code": f"C-{tag}"}))
     )
     assert item["code"] == f"C-{tag}"
-    listed = json.loads(_xero(sandbox, "items", "list", "--where", f'Code=="C-{tag}"'))
+    listed = json.loads(xero_ok(sandbox, "items", "list", "--where", f'Code=="C-{tag}"'))
     assert [i["item_id"] for i in listed] == [item["item_id"]]
     body = (
         f"<PurchaseOrder><Contact><Name>CLI {tag}</Name></Contact><LineItems><LineItem>"
         "<Description>Paper</Description><Quantity>1</Quantity><UnitAmount>5</UnitAmount>"
         "<AccountCode>400</AccountCode></LineItem></LineItems></PurchaseOrder>"
     )
-    order = json.loads(_xero(sandbox, "purchase-orders", "create", "--file", "-", input=body))
+    order = json.loads(xero_ok(sandbox, "purchase-orders", "create", "--file", "-", input=body))
     number = order["purchase_order_number"]
-    found = json.loads(_xero(sandbox, "purchase-orders", "get", "--purchase-order-number", number))
+    found = json.loads(
+        xero_ok(sandbox, "purchase-orders", "get", "--purchase-order-number", number)
+    )
     assert found["purchase_order_id"] == order["purchase_order_id"]
-    quotes = json.loads(_xero(sandbox, "quotes", "list", "--status", "DELETED"))
+    quotes = json.loads(xero_ok(sandbox, "quotes", "list", "--status", "DELETED"))
     assert isinstance(quotes, list)
-    assert json.loads(_xero(sandbox, "repeating-invoices", "list", "--where", 'Type=="X"')) == []
+    assert json.loads(xero_ok(sandbox, "repeating-invoices", "list", "--where", 'Type=="X"')) == []

@@ -20,18 +20,15 @@ import pytest
 from lxml import etree
 from xero_codegen.manifest import load_manifest
 from xero_customer_api import RequestValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, _codec, models
+from xero_customer_api.v2_0 import _codec, models
 
-from ..v2 import xero_xsd
-from ..v2.fake_xero import as_many_as_sent
+from ..v2.fake_xero import TENANT, TOKEN, as_many_as_sent, fake_async_client, fake_client, sent_body
+from ..v2.xero_xsd import xero_schema  # noqa: F401 (fixture)
 from .test_history_allocations_wire import CASES as ISSUE_18_CASES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas" / "v2.0"
-TOKEN = "eyJhbGciOiJSUzI1NiJ9.ACCESS-TOKEN-FOR-TESTS"
-TENANT = "b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b"
 OTHER_TENANT = "c2a8b2d3-4e5f-4061-9b7c-8d9e0f1a2b3c"
-BASE = "https://xero.invalid/api.xro/2.0/"
 GUID = "8D2E4F60-1A3B-4C5D-8E7F-9A0B1C2D3E4F"
 GUID2 = "EA7F7B6A-0D22-4D5C-9317-54542A10215E"
 KEY = "k" * 40
@@ -612,19 +609,10 @@ def _check_wire(case: Case, recorder: Recorder) -> None:
         assert root.findtext("Status") == "DELETED"
 
 
-def _client(recorder: Recorder) -> XeroClient:
-    return XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(recorder)),
-    )
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_sync_wire(case: Case) -> None:
     recorder = Recorder(case.answer)
-    with _client(recorder) as client:
+    with fake_client(recorder) as client:
         result = case.call(client)
     _check_wire(case, recorder)
     assert result is not None
@@ -634,12 +622,7 @@ def test_sync_wire(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_async_wire(case: Case) -> None:
     recorder = Recorder(case.answer)
-    async with AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
-    ) as client:
+    async with fake_async_client(recorder) as client:
         result = await case.call(client)
     _check_wire(case, recorder)
     assert result is not None
@@ -661,7 +644,7 @@ def test_every_endpoint_of_the_family_has_a_case() -> None:
 
 
 def test_results_are_typed() -> None:
-    with _client(Recorder("quotes")) as client:
+    with fake_client(Recorder("quotes")) as client:
         quote = client.quotes.get(quote_id=GUID)
         quotes = client.quotes.list()
         batch = client.quotes.create_many([QUOTE])
@@ -669,12 +652,12 @@ def test_results_are_typed() -> None:
     assert quote.line_amount_types is models.QuoteLineAmountTypes.EXCLUSIVE
     assert [q.quote_number for q in quotes] == ["QU-0042"]
     assert [item.item.quote_number for item in batch.items] == ["QU-0042"]
-    with _client(Recorder("repeating_invoices")) as client:
+    with fake_client(Recorder("repeating_invoices")) as client:
         template = client.repeating_invoices.get(repeating_invoice_id=GUID)
     assert template.schedule is not None
     assert template.schedule.next_scheduled_date == datetime.date(2026, 8, 1)
     assert template.id == GUID.lower()
-    with _client(Recorder("items")) as client:
+    with fake_client(Recorder("items")) as client:
         item = client.items.get(code="BIND-01")
     assert item.sales_details is not None and item.sales_details.unit_price == Decimal("120")
     assert item.quantity_on_hand == Decimal(4)
@@ -693,12 +676,7 @@ def test_iter_of_purchase_orders_walks_pages() -> None:
         answer = models.PurchaseOrdersResponse(purchase_orders=orders)
         return httpx.Response(200, content=_codec.ENCODERS[type(answer)](answer))
 
-    with XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-    ) as client:
+    with fake_client(handler) as client:
         orders = list(client.purchase_orders.iter(page_size=2, status="DRAFT"))
     assert [o.purchase_order_number for o in orders] == [
         "PO-1-0", "PO-1-1", "PO-2-0", "PO-2-1", "PO-3-0"
@@ -729,16 +707,9 @@ def test_iter_of_purchase_orders_walks_pages() -> None:
 )
 def test_bad_arguments_are_refused_before_sending(call: Callable[[Any], Any], needle: str) -> None:
     recorder = Recorder("quotes")
-    with _client(recorder) as client, pytest.raises(RequestValidationError, match=needle):
+    with fake_client(recorder) as client, pytest.raises(RequestValidationError, match=needle):
         call(client)
     assert recorder.requests == []
-
-
-@pytest.fixture(scope="module")
-def xero_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
-    if not xero_xsd.available():
-        pytest.skip(xero_xsd.MISSING)
-    return xero_xsd.load(tmp_path_factory.mktemp("xero"))
 
 
 # Bodies Xero's published XSDs can judge: purchase orders (quotes have no XSD of Xero's; its
@@ -748,10 +719,8 @@ XERO_CHECKED = [c for c in CASES if c.body_root and c.id.startswith("purchase_or
 
 @pytest.mark.parametrize("case", XERO_CHECKED, ids=[c.id for c in XERO_CHECKED])
 def test_purchase_order_bodies_are_valid_against_xeros_xsds(
-    case: Case, xero_schema: etree.XMLSchema
+    case: Case,
+    xero_schema: etree.XMLSchema,  # noqa: F811 (the fixture)
 ) -> None:
-    recorder = Recorder(case.answer)
-    with _client(recorder) as client:
-        case.call(client)
-    root = etree.fromstring(recorder.requests[0].content)
+    root = sent_body(Recorder(case.answer), case.call)
     assert xero_schema.validate(root), xero_schema.error_log

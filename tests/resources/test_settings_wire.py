@@ -10,15 +10,14 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 from lxml import etree
 from xero_customer_api import RequestValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, models
+from xero_customer_api.v2_0 import models
 
-from tests.v2 import xero_xsd
-from tests.v2.test_wire import BASE, GUID, GUID2, KEY, TENANT, TOKEN, Case, Recorder, _check_wire
-from tests.v2.test_wire import _client as client_of
+from tests.v2.fake_xero import fake_async_client, fake_client, sent_body
+from tests.v2.test_wire import GUID, GUID2, KEY, Case, Recorder, _check_wire
+from tests.v2.xero_xsd import xero_schema  # noqa: F401 (fixture)
 
 G = GUID.lower()
 G2 = GUID2.lower()
@@ -398,7 +397,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_sync_wire(case: Case) -> None:
     recorder = Recorder(case.fixture)
-    with client_of(recorder) as client:
+    with fake_client(recorder) as client:
         result = case.call(client)
     _check_wire(case, recorder)
     assert result is not None
@@ -408,19 +407,14 @@ def test_sync_wire(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_async_wire(case: Case) -> None:
     recorder = Recorder(case.fixture)
-    async with AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
-    ) as client:
+    async with fake_async_client(recorder) as client:
         result = await case.call(client)
     _check_wire(case, recorder)
     assert result is not None
 
 
 def _call(fixture: str, call: Any) -> Any:
-    with client_of(Recorder(fixture)) as client:
+    with fake_client(Recorder(fixture)) as client:
         return call(client)
 
 
@@ -493,16 +487,9 @@ def test_results_are_xeros_entities_typed() -> None:
 )
 def test_bad_arguments_send_nothing(call: Any) -> None:
     recorder = Recorder("currencies_response/two.xml")
-    with client_of(recorder) as client, pytest.raises(RequestValidationError):
+    with fake_client(recorder) as client, pytest.raises(RequestValidationError):
         call(client)
     assert recorder.requests == []
-
-
-@pytest.fixture(scope="module")
-def xero_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
-    if not xero_xsd.available():
-        pytest.skip(xero_xsd.MISSING)
-    return xero_xsd.load(tmp_path_factory.mktemp("xero"))
 
 
 # Xero's published XSDs know ContactGroup; the other family C bodies say in
@@ -512,10 +499,8 @@ CHECKED_BY_XERO = [c for c in CASES if c.body_root in ("ContactGroup", "ContactG
 
 @pytest.mark.parametrize("case", CHECKED_BY_XERO, ids=[c.id for c in CHECKED_BY_XERO])
 def test_body_is_valid_against_xeros_published_xsds(
-    case: Case, xero_schema: etree.XMLSchema
+    case: Case,
+    xero_schema: etree.XMLSchema,  # noqa: F811 (the fixture)
 ) -> None:
-    recorder = Recorder(case.fixture)
-    with client_of(recorder) as client:
-        case.call(client)
-    root = etree.fromstring(recorder.requests[0].content)
+    root = sent_body(Recorder(case.fixture), case.call)
     assert xero_schema.validate(root), xero_schema.error_log

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -33,6 +34,31 @@ async def http(store: Store, credentials: Credentials) -> AsyncIterator[httpx.As
     transport = httpx.ASGITransport(app=SandboxApp(store), client=("127.0.0.1", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="https://sandbox.test") as client:
         yield client
+
+
+ConnectV2 = Callable[[SandboxApp], AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@pytest.fixture
+def connect_v2(credentials: Credentials) -> ConnectV2:
+    """``async with connect_v2(app) as http``: a 2.0 client of ``app`` in-process, with a
+    client-credentials token and the Demo Company's tenant on every request."""
+
+    @asynccontextmanager
+    async def connect(app: SandboxApp) -> AsyncIterator[httpx.AsyncClient]:
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50002))
+        async with httpx.AsyncClient(transport=transport, base_url="https://sandbox.test") as http:
+            token = await http.post(
+                "/connect/token",
+                data={"grant_type": "client_credentials"},
+                auth=(credentials.client_id, credentials.client_secret),
+            )
+            assert token.status_code == 200, token.text
+            http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            http.headers["xero-tenant-id"] = credentials.tenant_id
+            yield http
+
+    return connect
 
 
 @pytest.fixture

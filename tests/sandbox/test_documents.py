@@ -40,6 +40,7 @@ from xero_sandbox.process import launch
 from xero_sandbox.store import Credentials, Store
 from xero_sandbox.v2_0.resources import documents
 
+from tests.sandbox.conftest import ConnectV2
 from tests.sandbox.ledger_world import amount, find, flatten
 
 API = "/api.xro/2.0"
@@ -50,18 +51,9 @@ DAY = datetime.date(2026, 5, 4)
 
 
 @pytest_asyncio.fixture
-async def api(store: Store, credentials: Credentials) -> AsyncIterator[httpx.AsyncClient]:
+async def api(store: Store, connect_v2: ConnectV2) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the app with a client-credentials token and the Demo Company's tenant."""
-    transport = httpx.ASGITransport(app=SandboxApp(store), client=("127.0.0.1", 50002))
-    async with httpx.AsyncClient(transport=transport, base_url="https://sandbox.test") as http:
-        token = await http.post(
-            "/connect/token",
-            data={"grant_type": "client_credentials"},
-            auth=(credentials.client_id, credentials.client_secret),
-        )
-        assert token.status_code == 200, token.text
-        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        http.headers["xero-tenant-id"] = credentials.tenant_id
+    async with connect_v2(SandboxApp(store)) as http:
         yield http
 
 

@@ -18,6 +18,7 @@ from xero_sandbox.store import Credentials, Store
 from xero_sandbox.v2_0.resources import history as history_module
 from xero_sandbox.v2_0.service import Call, NotFound, Service, route
 
+from tests.sandbox.conftest import ConnectV2
 from tests.v2.conftest import schema
 
 API = "/api.xro/2.0"
@@ -25,19 +26,9 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest_asyncio.fixture
-async def api(store: Store, credentials: Credentials) -> AsyncIterator[httpx.AsyncClient]:
+async def api(store: Store, connect_v2: ConnectV2) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the app with a client-credentials token and the Demo Company's tenant."""
-    app = SandboxApp(store, limits=False)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50002))
-    async with httpx.AsyncClient(transport=transport, base_url="https://sandbox.test") as http:
-        token = await http.post(
-            "/connect/token",
-            data={"grant_type": "client_credentials"},
-            auth=(credentials.client_id, credentials.client_secret),
-        )
-        assert token.status_code == 200, token.text
-        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        http.headers["xero-tenant-id"] = credentials.tenant_id
+    async with connect_v2(SandboxApp(store, limits=False)) as http:
         yield http
 
 
@@ -445,13 +436,27 @@ async def _user_id(api: httpx.AsyncClient) -> str:
     return root.findtext("Users/User/UserID") or ""
 
 
+async def _made(
+    api: httpx.AsyncClient, resource: str, body: str, change: str = "", *, key: str = ""
+) -> str:
+    """PUT one new record of ``resource`` (``Quotes`` holds ``Quote`` ...), then POST ``change``
+    to it unless empty; its id (the element ``key``, by default ``QuoteID`` ...)."""
+    singular = resource[:-1]
+    root = await ok(api, "PUT", resource, body)
+    record_id = root.findtext(f"{resource}/{singular}/{key or singular + 'ID'}") or ""
+    if change:
+        await ok(api, "POST", f"{resource}/{record_id}", change)
+    return record_id
+
+
 async def _every_record(api: httpx.AsyncClient) -> dict[str, str]:
     """One record of each of the sixteen resources, each changed once after it was made."""
     out: dict[str, str] = {}
-    contact = await ok(api, "PUT", "Contacts", "<Contact><Name>Every Ltd</Name></Contact>")
-    out["Contacts"] = contact.findtext("Contacts/Contact/ContactID") or ""
-    await ok(
-        api, "POST", f"Contacts/{out['Contacts']}", "<Contact><FirstName>Eve</FirstName></Contact>"
+    out["Contacts"] = await _made(
+        api,
+        "Contacts",
+        "<Contact><Name>Every Ltd</Name></Contact>",
+        "<Contact><FirstName>Eve</FirstName></Contact>",
     )
     out["Invoices"] = await new_invoice(api, contact="Every Ltd", status="AUTHORISED")
     out["Payments"] = await pay(api, out["Invoices"], "10.00")
@@ -459,130 +464,83 @@ async def _every_record(api: httpx.AsyncClient) -> dict[str, str]:
         api, "POST", f"Payments/{out['Payments']}", "<Payment><Status>DELETED</Status></Payment>"
     )
     second = await new_invoice(api, contact="Every Ltd", status="AUTHORISED")
-    batch = await ok(
+    out["BatchPayments"] = await _made(
         api,
-        "PUT",
         "BatchPayments",
         f"<BatchPayment><Account><Code>090</Code></Account><Date>2026-11-21</Date><Payments>"
         f"<Payment><Invoice><InvoiceID>{second}</InvoiceID></Invoice><Amount>5.00</Amount></Payment>"
         f"</Payments></BatchPayment>",
-    )
-    out["BatchPayments"] = batch.findtext("BatchPayments/BatchPayment/BatchPaymentID") or ""
-    await ok(
-        api,
-        "POST",
-        f"BatchPayments/{out['BatchPayments']}",
         "<BatchPayment><Status>DELETED</Status></BatchPayment>",
     )
-    note = await ok(
+    out["CreditNotes"] = await _made(
         api,
-        "PUT",
         "CreditNotes",
         "<CreditNote><Type>ACCRECCREDIT</Type><Contact><Name>Every Ltd</Name></Contact>"
         + LINE.format(amount="5.00", account="200")
         + "</CreditNote>",
-    )
-    out["CreditNotes"] = note.findtext("CreditNotes/CreditNote/CreditNoteID") or ""
-    await ok(
-        api,
-        "POST",
-        f"CreditNotes/{out['CreditNotes']}",
         "<CreditNote><Status>AUTHORISED</Status></CreditNote>",
     )
-    spend = (
+    out["BankTransactions"] = await _made(
+        api,
+        "BankTransactions",
         "<BankTransaction><Type>SPEND</Type><Contact><Name>Every Ltd</Name></Contact>"
         + LINE.format(amount="20.00", account="429")
-        + "<BankAccount><Code>090</Code></BankAccount></BankTransaction>"
-    )
-    txn = await ok(api, "PUT", "BankTransactions", spend)
-    out["BankTransactions"] = (
-        txn.findtext("BankTransactions/BankTransaction/BankTransactionID") or ""
-    )
-    await ok(
-        api,
-        "POST",
-        f"BankTransactions/{out['BankTransactions']}",
+        + "<BankAccount><Code>090</Code></BankAccount></BankTransaction>",
         "<BankTransaction><Reference>R1</Reference></BankTransaction>",
     )
-    for kind, resource in (
-        ("RECEIVE-PREPAYMENT", "Prepayments"),
-        ("RECEIVE-OVERPAYMENT", "Overpayments"),
+    for kind, resource, key in (
+        ("RECEIVE-PREPAYMENT", "Prepayments", "PrepaymentID"),
+        ("RECEIVE-OVERPAYMENT", "Overpayments", "OverpaymentID"),
     ):
-        made = await ok(
+        out[resource] = await _made(
             api,
-            "PUT",
             "BankTransactions",
             f"<BankTransaction><Type>{kind}</Type><Contact><Name>Every Ltd</Name></Contact>"
             "<LineAmountTypes>NoTax</LineAmountTypes>"
             + LINE.format(amount="30.00", account="200")
             + "<BankAccount><Code>090</Code></BankAccount></BankTransaction>",
+            key=key,
         )
-        field = "PrepaymentID" if resource == "Prepayments" else "OverpaymentID"
-        out[resource] = made.findtext(f"BankTransactions/BankTransaction/{field}") or ""
     await ok(
         api,
         "PUT",
         "Accounts",
         "<Account><Code>091</Code><Name>Savings</Name><Type>BANK</Type><BankAccountNumber>1234</BankAccountNumber></Account>",
     )
-    transfer = await ok(
+    out["BankTransfers"] = await _made(
         api,
-        "PUT",
         "BankTransfers",
         "<BankTransfer><FromBankAccount><Code>090</Code></FromBankAccount>"
         "<ToBankAccount><Code>091</Code></ToBankAccount><Amount>15.00</Amount></BankTransfer>",
-    )
-    out["BankTransfers"] = transfer.findtext("BankTransfers/BankTransfer/BankTransferID") or ""
-    await ok(
-        api,
-        "POST",
-        f"BankTransfers/{out['BankTransfers']}",
         "<BankTransfer><Status>DELETED</Status></BankTransfer>",
     )
-    journal = await ok(
+    out["ManualJournals"] = await _made(
         api,
-        "PUT",
         "ManualJournals",
         "<ManualJournal><Narration>Accrual</Narration><JournalLines>"
         "<JournalLine><LineAmount>5</LineAmount><AccountCode>429</AccountCode></JournalLine>"
         "<JournalLine><LineAmount>-5</LineAmount><AccountCode>970</AccountCode></JournalLine>"
         "</JournalLines></ManualJournal>",
-    )
-    out["ManualJournals"] = journal.findtext("ManualJournals/ManualJournal/ManualJournalID") or ""
-    await ok(
-        api,
-        "POST",
-        f"ManualJournals/{out['ManualJournals']}",
         "<ManualJournal><Status>POSTED</Status></ManualJournal>",
     )
-    quote = await ok(
+    out["Quotes"] = await _made(
         api,
-        "PUT",
         "Quotes",
         "<Quote><Contact><Name>Every Ltd</Name></Contact><Date>2026-11-01</Date>"
         + LINE.format(amount="70.00", account="200")
         + "</Quote>",
+        "<Quote><Status>SENT</Status></Quote>",
     )
-    out["Quotes"] = quote.findtext("Quotes/Quote/QuoteID") or ""
-    await ok(api, "POST", f"Quotes/{out['Quotes']}", "<Quote><Status>SENT</Status></Quote>")
-    order = await ok(
+    out["PurchaseOrders"] = await _made(
         api,
-        "PUT",
         "PurchaseOrders",
         "<PurchaseOrder><Contact><Name>Every Ltd</Name></Contact><Date>2026-11-01</Date>"
         + LINE.format(amount="80.00", account="429")
         + "</PurchaseOrder>",
-    )
-    out["PurchaseOrders"] = order.findtext("PurchaseOrders/PurchaseOrder/PurchaseOrderID") or ""
-    await ok(
-        api,
-        "POST",
-        f"PurchaseOrders/{out['PurchaseOrders']}",
         "<PurchaseOrder><Status>AUTHORISED</Status></PurchaseOrder>",
     )
-    repeating = await ok(
+    out["RepeatingInvoices"] = await _made(
         api,
-        "PUT",
         "RepeatingInvoices",
         "<RepeatingInvoice><Schedule><StartDate>2027-02-01</StartDate>"
         "<DueDateType>OFCURRENTMONTH</DueDateType><DueDate>28</DueDate><Unit>MONTHLY</Unit>"
@@ -590,40 +548,26 @@ async def _every_record(api: httpx.AsyncClient) -> dict[str, str]:
         "<Contact><Name>Every Ltd</Name></Contact>"
         + LINE.format(amount="30.00", account="200")
         + "</RepeatingInvoice>",
-    )
-    out["RepeatingInvoices"] = (
-        repeating.findtext("RepeatingInvoices/RepeatingInvoice/RepeatingInvoiceID") or ""
-    )
-    await ok(
-        api,
-        "POST",
-        f"RepeatingInvoices/{out['RepeatingInvoices']}",
         "<RepeatingInvoice><Status>AUTHORISED</Status></RepeatingInvoice>",
     )
-    item = await ok(api, "PUT", "Items", "<Item><Code>EVERY-1</Code><Name>Widget</Name></Item>")
-    out["Items"] = item.findtext("Items/Item/ItemID") or ""
-    await ok(api, "POST", f"Items/{out['Items']}", "<Item><Name>Widget 2</Name></Item>")
-    user = await _user_id(api)
-    receipt = await ok(
+    out["Items"] = await _made(
         api,
-        "PUT",
+        "Items",
+        "<Item><Code>EVERY-1</Code><Name>Widget</Name></Item>",
+        "<Item><Name>Widget 2</Name></Item>",
+    )
+    user = await _user_id(api)
+    out["Receipts"] = await _made(
+        api,
         "Receipts",
         f"<Receipt><User><UserID>{user}</UserID></User><Contact><Name>Every Ltd</Name></Contact>"
         "<Date>2026-11-05</Date>" + LINE.format(amount="12.00", account="429") + "</Receipt>",
     )
-    out["Receipts"] = receipt.findtext("Receipts/Receipt/ReceiptID") or ""
-    claim = await ok(
+    out["ExpenseClaims"] = await _made(
         api,
-        "PUT",
         "ExpenseClaims",
         f"<ExpenseClaim><User><UserID>{user}</UserID></User><Receipts><Receipt>"
         f"<ReceiptID>{out['Receipts']}</ReceiptID></Receipt></Receipts></ExpenseClaim>",
-    )
-    out["ExpenseClaims"] = claim.findtext("ExpenseClaims/ExpenseClaim/ExpenseClaimID") or ""
-    await ok(
-        api,
-        "POST",
-        f"ExpenseClaims/{out['ExpenseClaims']}",
         "<ExpenseClaim><Status>AUTHORISED</Status></ExpenseClaim>",
     )
     return out

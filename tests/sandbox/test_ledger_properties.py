@@ -516,6 +516,27 @@ def check_aged(w: World, date: datetime.date) -> None:
         assert closing == sign * w.balance(code, until=date), name
 
 
+def _run_and_check(documents: list[tuple[Any, ...]], steps: list[tuple[Any, ...]]) -> None:
+    """Run the documents, then the steps (most act on them), in a fresh world; then every
+    check: journals, what was removed, amounts, trial balances (accrual and cash), aged
+    reports and profit, at the middle and the end of the period."""
+    w = World()
+    try:
+        runner = Runner(w)
+        for s in [*documents, *steps]:
+            runner.run(s)
+        check_journals(w)
+        check_removed(w, runner.removed)
+        check_amounts(w)
+        for date in (MIDDLE, END):
+            check_trial_balance(w, date, cash=False)
+            check_trial_balance(w, date, cash=True)
+            check_aged(w, date)
+        check_profit(w)
+    finally:
+        w.close()
+
+
 @settings(
     max_examples=40,
     deadline=None,
@@ -528,21 +549,7 @@ def check_aged(w: World, date: datetime.date) -> None:
 def test_the_books_hold_for_any_sequence_of_documents(
     documents: list[tuple[Any, ...]], steps: list[tuple[Any, ...]]
 ) -> None:
-    w = World()
-    try:
-        runner = Runner(w)
-        for s in [*documents, *steps]:  # invoices and bills first: most steps act on them
-            runner.run(s)
-        check_journals(w)
-        check_removed(w, runner.removed)
-        check_amounts(w)
-        for date in (MIDDLE, END):
-            check_trial_balance(w, date, cash=False)
-            check_trial_balance(w, date, cash=True)
-            check_aged(w, date)
-        check_profit(w)
-    finally:
-        w.close()
+    _run_and_check(documents, steps)
 
 
 approved_invoice = st.tuples(
@@ -587,21 +594,7 @@ def test_allocations_made_and_deleted_keep_the_books(
     allocations deleted (some twice), payments made and deleted between them: the amounts
     follow every live allocation, each deleted allocation leaves nothing in any account, and
     the books balance."""
-    w = World()
-    try:
-        runner = Runner(w)
-        for s in [*documents, *steps]:
-            runner.run(s)
-        check_journals(w)
-        check_removed(w, runner.removed)
-        check_amounts(w)
-        for date in (MIDDLE, END):
-            check_trial_balance(w, date, cash=False)
-            check_trial_balance(w, date, cash=True)
-            check_aged(w, date)
-        check_profit(w)
-    finally:
-        w.close()
+    _run_and_check(documents, steps)
 
 
 # ----------------------------------------------------------------------------- examples

@@ -12,24 +12,17 @@ import pytest
 import pytest_asyncio
 from lxml import etree
 from xero_sandbox.app import SandboxApp
-from xero_sandbox.store import Credentials, Store
+from xero_sandbox.store import Store
+
+from tests.sandbox.conftest import ConnectV2
 
 pytestmark = pytest.mark.asyncio
 
 
 @pytest_asyncio.fixture
-async def api(store: Store, credentials: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    app = SandboxApp(store, time_scale=60)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50002))
-    async with httpx.AsyncClient(transport=transport, base_url="https://sandbox.test") as http:
-        token = await http.post(
-            "/connect/token",
-            data={"grant_type": "client_credentials"},
-            auth=(credentials.client_id, credentials.client_secret),
-        )
-        assert token.status_code == 200, token.text
-        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        http.headers["xero-tenant-id"] = credentials.tenant_id
+async def api(store: Store, connect_v2: ConnectV2) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app with a client-credentials token and the Demo Company's tenant."""
+    async with connect_v2(SandboxApp(store, time_scale=60)) as http:
         yield http
 
 

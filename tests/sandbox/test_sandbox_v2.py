@@ -11,32 +11,20 @@ import pytest_asyncio
 from xero_sandbox.app import SandboxApp
 from xero_sandbox.store import Credentials, Store
 
+from tests.sandbox.conftest import ConnectV2
+
 
 @pytest_asyncio.fixture
-async def api(store: Store, credentials: Credentials) -> AsyncIterator[httpx.AsyncClient]:
+async def api(store: Store, connect_v2: ConnectV2) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the app with a client-credentials token and the Demo Company's tenant."""
-    async for http in _client(SandboxApp(store, time_scale=60), credentials):
+    async with connect_v2(SandboxApp(store, time_scale=60)) as http:
         yield http
 
 
 @pytest_asyncio.fixture
-async def slow_api(store: Store, credentials: Credentials) -> AsyncIterator[httpx.AsyncClient]:
+async def slow_api(store: Store, connect_v2: ConnectV2) -> AsyncIterator[httpx.AsyncClient]:
     """The same, every admitted 2.0 call taking 0.3 s (``--latency 0.3``)."""
-    async for http in _client(SandboxApp(store, time_scale=60, latency=0.3), credentials):
-        yield http
-
-
-async def _client(app: SandboxApp, credentials: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50001))
-    async with httpx.AsyncClient(transport=transport, base_url="https://sandbox.test") as http:
-        token = await http.post(
-            "/connect/token",
-            data={"grant_type": "client_credentials"},
-            auth=(credentials.client_id, credentials.client_secret),
-        )
-        assert token.status_code == 200, token.text
-        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        http.headers["xero-tenant-id"] = credentials.tenant_id
+    async with connect_v2(SandboxApp(store, time_scale=60, latency=0.3)) as http:
         yield http
 
 

@@ -22,16 +22,13 @@ import pytest
 from lxml import etree
 from xero_codegen.manifest import load_manifest
 from xero_customer_api import RequestValidationError
-from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
+from xero_customer_api.v2_0 import models
 
-from . import xero_xsd
 from .conftest import FIXTURES, SCHEMAS, schema
-from .fake_xero import as_many_as_sent
+from .fake_xero import TENANT, TOKEN, as_many_as_sent, fake_async_client, fake_client, sent_body
+from .xero_xsd import xero_schema  # noqa: F401 (fixture)
 
-TOKEN = "eyJhbGciOiJSUzI1NiJ9.ACCESS-TOKEN-FOR-TESTS"
-TENANT = "b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b"
 OTHER_TENANT = "c2a8b2d3-4e5f-4061-9b7c-8d9e0f1a2b3c"
-BASE = "https://xero.invalid/api.xro/2.0/"
 GUID = "8D2E4F60-1A3B-4C5D-8E7F-9A0B1C2D3E4F"
 GUID2 = "EA7F7B6A-0D22-4D5C-9317-54542A10215E"
 KEY = "f" * 32 + "e" * 32 + "d" * 32 + "c" * 32
@@ -596,19 +593,10 @@ def _check_wire(case: Case, recorder: Recorder) -> None:
     assert validator.validate(root), validator.error_log
 
 
-def _client(recorder: Recorder) -> XeroClient:
-    return XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(recorder)),
-    )
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_sync_wire(case: Case) -> None:
     recorder = Recorder(case.fixture)
-    with _client(recorder) as client:
+    with fake_client(recorder) as client:
         result = case.call(client)
     _check_wire(case, recorder)
     assert result is not None
@@ -618,22 +606,10 @@ def test_sync_wire(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_async_wire(case: Case) -> None:
     recorder = Recorder(case.fixture)
-    async with AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
-    ) as client:
+    async with fake_async_client(recorder) as client:
         result = await case.call(client)
     _check_wire(case, recorder)
     assert result is not None
-
-
-@pytest.fixture(scope="module")
-def xero_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
-    if not xero_xsd.available():
-        pytest.skip(xero_xsd.MISSING)
-    return xero_xsd.load(tmp_path_factory.mktemp("xero"))
 
 
 WRITES = [c for c in CASES if c.body_root]
@@ -641,14 +617,12 @@ WRITES = [c for c in CASES if c.body_root]
 
 @pytest.mark.parametrize("case", WRITES, ids=[c.id for c in WRITES])
 def test_body_is_valid_against_xeros_published_xsds(
-    case: Case, xero_schema: etree.XMLSchema
+    case: Case,
+    xero_schema: etree.XMLSchema,  # noqa: F811 (the fixture)
 ) -> None:
     if case.xero_xsd:
         pytest.skip(case.xero_xsd)
-    recorder = Recorder(case.fixture)
-    with _client(recorder) as client:
-        case.call(client)
-    root = etree.fromstring(recorder.requests[0].content)
+    root = sent_body(Recorder(case.fixture), case.call)
     assert xero_schema.validate(root), xero_schema.error_log
 
 
@@ -670,13 +644,13 @@ def test_every_endpoint_has_a_case() -> None:
 
 
 def test_results_are_typed() -> None:
-    with _client(Recorder("contacts_response/page_of_two.xml")) as client:
+    with fake_client(Recorder("contacts_response/page_of_two.xml")) as client:
         contacts = client.contacts.list()
     assert [c.name for c in contacts] == ["Pohutukawa Press Ltd", "Rimu Freight"]
-    with _client(Recorder("contacts_response/one_detailed.xml")) as client:
+    with fake_client(Recorder("contacts_response/one_detailed.xml")) as client:
         one = client.contacts.get(contact_number="KB-0007")
     assert isinstance(one, models.Contact) and one.contact_number == "KB-0007"
-    with _client(Recorder("contacts_response/batch_mixed_statuses.xml")) as client:
+    with fake_client(Recorder("contacts_response/batch_mixed_statuses.xml")) as client:
         batch = client.contacts.save_many([CONTACT] * 3, summarize_errors=False)
     assert [item.status for item in batch.items] == ["OK", "WARNING", "ERROR"]
     assert [item.item.name for item in batch.failed] == ["Kowhai Cycles Ltd"]
@@ -695,13 +669,7 @@ def test_idempotency_key_is_reused_across_a_retry() -> None:
             return httpx.Response(503, text="The Xero API is currently offline for maintenance")
         return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
 
-    client = XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        max_retries=1,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-    )
+    client = fake_client(handler, max_retries=1)
     with client:
         client.invoices.create(INVOICE)
     assert len(seen) == 2
@@ -740,12 +708,7 @@ def test_iter_pages_until_a_short_page() -> None:
         seen.append(request)
         return handler(request)
 
-    with XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(record)),
-    ) as client:
+    with fake_client(record) as client:
         names = [
             c.name
             for c in client.contacts.iter(
@@ -769,12 +732,7 @@ def test_iter_uses_xeros_default_page_size_to_spot_the_last_page() -> None:
         seen.append(request)
         return handler(request)
 
-    with XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(record)),
-    ) as client:
+    with fake_client(record) as client:
         assert len(list(client.contacts.iter(page=4))) == 199
     assert [list(r.url.params.multi_items()) for r in seen] == [[("page", "4")], [("page", "5")]]
 
@@ -788,12 +746,7 @@ async def test_async_iter_pages() -> None:
         seen.append(request)
         return handler(request)
 
-    async with AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(record)),
-    ) as client:
+    async with fake_async_client(record) as client:
         names = [c.name async for c in client.contacts.iter(page_size=3)]
     assert names == ["Contact 1.0", "Contact 1.1", "Contact 1.2"]
     assert [r.url.params["page"] for r in seen] == ["1", "2"]
@@ -801,7 +754,7 @@ async def test_async_iter_pages() -> None:
 
 def test_unpaged_iter_streams_one_answer() -> None:
     recorder = Recorder("accounts_response/chart.xml")
-    with _client(recorder) as client:
+    with fake_client(recorder) as client:
         codes = [a.code for a in client.accounts.iter(order="Code", modified_since=WHEN)]
     assert codes == ["200", None, "610", "477"]
     assert list(recorder.requests[0].url.params.multi_items()) == [("order", "Code")]
@@ -832,7 +785,7 @@ def test_unpaged_iter_streams_one_answer() -> None:
 )
 def test_bad_arguments_are_refused_before_sending(call: Callable[[Any], Any], needle: str) -> None:
     recorder = Recorder("contacts_response/empty.xml")
-    with _client(recorder) as client, pytest.raises(RequestValidationError, match=needle):
+    with fake_client(recorder) as client, pytest.raises(RequestValidationError, match=needle):
         call(client)
     assert recorder.requests == []
 
@@ -845,12 +798,7 @@ def test_summarised_batch_failure_raises_validation_error() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(400, content=body, headers={"content-type": "text/xml"})
 
-    client = XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-    )
+    client = fake_client(handler)
     with client, pytest.raises(ValidationError):
         client.invoices.create_many([INVOICE])
 

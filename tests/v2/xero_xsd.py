@@ -26,6 +26,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from .conftest import XERO_XSDS
@@ -131,3 +132,12 @@ def load(scratch: Path) -> etree.XMLSchema:
     path = folder / "harness.xsd"
     etree.ElementTree(harness).write(str(path))
     return etree.XMLSchema(etree.parse(str(path)))
+
+
+@pytest.fixture(scope="module")
+def xero_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
+    """Xero's patched XSDs as one schema (skips the test where the reference is missing);
+    a test module uses it with ``from tests.v2.xero_xsd import xero_schema``."""
+    if not available():
+        pytest.skip(MISSING)
+    return load(tmp_path_factory.mktemp("xero"))

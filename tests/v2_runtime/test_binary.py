@@ -31,15 +31,12 @@ from xero_customer_api import (
 )
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient
 
-TOKEN = "eyJhbGciOiJSUzI1NiJ9.BINARY-TOKEN-FOR-TESTS"
-TENANT = "b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b"
-BASE = "https://xero.invalid/api.xro/2.0/"
+from tests.v2.fake_xero import BASE, TENANT, TOKEN, Handler, fake_async_client, fake_client
+
 INVOICE = "8d2e4f60-1a3b-4c5d-8e7f-9a0b1c2d3e4f"
 ATTACHMENT = "ea7f7b6a-0d22-4d5c-9317-54542a10215e"
 PDF = b"%PDF-1.4\n" + b"0123456789" * 5000 + b"\n%%EOF\n"
 XML = {"content-type": "text/xml; charset=utf-8"}
-
-Handler = Callable[[httpx.Request], httpx.Response]
 
 
 def attachments_xml(*names: str) -> bytes:
@@ -77,25 +74,11 @@ class Recorder:
 
 
 def sync_client(handler: Handler, **options: Any) -> XeroClient:
-    return XeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        limiter=None,
-        **options,
-    )
+    return fake_client(handler, limiter=None, **options)
 
 
 def async_client(handler: Handler, **options: Any) -> AsyncXeroClient:
-    return AsyncXeroClient(
-        access_token=TOKEN,
-        tenant_id=TENANT,
-        base_url=BASE,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-        limiter=None,
-        **options,
-    )
+    return fake_async_client(handler, limiter=None, **options)
 
 
 @pytest.fixture(autouse=True)
@@ -306,12 +289,15 @@ def test_a_failed_download_leaves_the_old_file_and_no_temporary(tmp_path: pathli
     assert sorted(p.name for p in tmp_path.iterdir()) == ["invoice.pdf"]
 
 
-def test_a_broken_connection_mid_body_is_retried_into_a_path(tmp_path: pathlib.Path) -> None:
-    calls = {"n": 0}
+class BrokenOnce:
+    """Answers the PDF; the first answer's body breaks after 3000 bytes (a reset)."""
 
-    def answer(request: httpx.Request) -> httpx.Response:
-        calls["n"] += 1
-        if calls["n"] == 1:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.calls == 1:
 
             def broken() -> Iterator[bytes]:
                 yield PDF[:3000]
@@ -322,35 +308,20 @@ def test_a_broken_connection_mid_body_is_retried_into_a_path(tmp_path: pathlib.P
             )
         return pdf_answer()
 
+
+def test_a_broken_connection_mid_body_is_retried_into_a_path(tmp_path: pathlib.Path) -> None:
+    answer = BrokenOnce()
     target = tmp_path / "retried.pdf"
     with sync_client(answer) as client:
         assert client.invoices.pdf_to(invoice_id=INVOICE, destination=target) == len(PDF)
     assert target.read_bytes() == PDF
-    assert calls["n"] == 2
+    assert answer.calls == 2
 
 
 def test_a_seekable_file_is_rewound_for_a_retry_and_a_pipe_is_not() -> None:
-    def make() -> Callable[[httpx.Request], httpx.Response]:
-        calls = {"n": 0}
-
-        def answer(request: httpx.Request) -> httpx.Response:
-            calls["n"] += 1
-            if calls["n"] == 1:
-
-                def broken() -> Iterator[bytes]:
-                    yield PDF[:3000]
-                    raise httpx.ReadError("connection reset")
-
-                return httpx.Response(
-                    200, content=broken(), headers={"content-type": "application/pdf"}
-                )
-            return pdf_answer()
-
-        return answer
-
     out = io.BytesIO(b"keep:")
     out.seek(5)
-    with sync_client(make()) as client:
+    with sync_client(BrokenOnce()) as client:
         client.invoices.pdf_to(invoice_id=INVOICE, destination=out)
     assert out.getvalue() == b"keep:" + PDF
 
@@ -366,7 +337,7 @@ def test_a_seekable_file_is_rewound_for_a_retry_and_a_pipe_is_not() -> None:
             return len(b)
 
     pipe = Pipe()
-    with sync_client(make()) as client, pytest.raises(XeroConnectionError):
+    with sync_client(BrokenOnce()) as client, pytest.raises(XeroConnectionError):
         client.invoices.pdf_to(invoice_id=INVOICE, destination=pipe)
     assert bytes(pipe.data) == PDF[:3000]  # written once, never twice
 

@@ -1721,7 +1721,60 @@ def check_csv(
 # ---------------------------------------------------------------------------- progress
 
 
-class Progress:
+class _ProgressLine:
+    """What :class:`Progress` and :class:`ByteProgress` share: a line of ``_text`` on
+    ``stream``, redrawn in place on a terminal (a line of its own per redraw otherwise) at most
+    every ``interval`` seconds of ``clock``; the subclass sets ``_start`` and ``_last``."""
+
+    _start: float
+    _last: float
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        total: int | None,
+        enabled: bool,
+        stream: IO[str] | None,
+        clock: Callable[[], float],
+        interval: float,
+    ) -> None:
+        self.label = label
+        self.total = total
+        self.count = 0
+        self.enabled = enabled
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock = clock
+        self.interval = interval
+        self.redraws = 0
+        self._terminal = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def _text(self, elapsed: float) -> str:
+        raise NotImplementedError
+
+    def _tick(self) -> None:
+        now = self.clock()
+        if now - self._last >= self.interval:
+            self._draw(now)
+
+    def _finish(self) -> None:
+        self._draw(self.clock())
+        if self._terminal:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def _draw(self, now: float) -> None:
+        self._last = now
+        self.redraws += 1
+        text = self._text(now - self._start)
+        if self._terminal:
+            self.stream.write(f"\r{text}\x1b[K")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+class Progress(_ProgressLine):
     """A count and a rate on standard error (``Exporting invoices: 1200/3000 (410/s)``).
 
     Redrawn at most every ``interval`` seconds of ``clock`` (however fast items come), and only
@@ -1739,47 +1792,26 @@ class Progress:
         clock: Callable[[], float] = time.monotonic,
         interval: float = 0.25,
     ) -> None:
-        self.label = label
-        self.total = total
-        self.count = 0
-        self.enabled = enabled
-        self.stream = stream if stream is not None else sys.stderr
-        self.clock = clock
-        self.interval = interval
-        self.redraws = 0
-        self._terminal = bool(getattr(self.stream, "isatty", lambda: False)())
+        super().__init__(
+            label, total=total, enabled=enabled, stream=stream, clock=clock, interval=interval
+        )
         self._start = self._last = clock() if enabled else 0.0
 
     def advance(self, count: int = 1) -> None:
         """Count ``count`` more items; redraw when ``interval`` has passed since the last."""
         self.count += count
-        if not self.enabled:
-            return
-        now = self.clock()
-        if now - self._last >= self.interval:
-            self._draw(now)
+        if self.enabled:
+            self._tick()
 
     def close(self) -> None:
         """Draw the final count (and end the terminal line)."""
-        if not self.enabled:
-            return
-        self._draw(self.clock())
-        if self._terminal:
-            self.stream.write("\n")
-        self.stream.flush()
+        if self.enabled:
+            self._finish()
 
-    def _draw(self, now: float) -> None:
-        self._last = now
-        self.redraws += 1
-        elapsed = now - self._start
+    def _text(self, elapsed: float) -> str:
         rate = f"{self.count / elapsed:,.1f}/s" if elapsed > 0 else "-/s"
         done = f"{self.count:,}" + (f"/{self.total:,}" if self.total is not None else "")
-        text = f"{self.label}: {done} ({rate})"
-        if self._terminal:
-            self.stream.write(f"\r{text}\x1b[K")
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
+        return f"{self.label}: {done} ({rate})"
 
 
 def progress_enabled(progress: bool | None) -> bool:
@@ -2930,7 +2962,7 @@ def _size(count: float) -> str:
     return f"{count:,.1f} GB"  # not reached
 
 
-class ByteProgress:
+class ByteProgress(_ProgressLine):
     """Bytes moved and the rate on standard error (``Uploading scan.pdf: 3.2 MB/20.0 MB
     (16%, 4.1 MB/s)``), drawn once more than ``threshold`` bytes have moved (``force``: from the
     first byte), redrawn at most every ``interval`` seconds; nothing when not ``enabled``."""
@@ -2947,52 +2979,30 @@ class ByteProgress:
         interval: float = 0.25,
         threshold: int = PROGRESS_THRESHOLD,
     ) -> None:
-        self.label = label
-        self.total = total
-        self.count = 0
-        self.enabled = enabled
-        self.stream = stream if stream is not None else sys.stderr
-        self.clock = clock
-        self.interval = interval
+        super().__init__(
+            label, total=total, enabled=enabled, stream=stream, clock=clock, interval=interval
+        )
         self.threshold = 0 if force else threshold
-        self.redraws = 0
-        self._terminal = bool(getattr(self.stream, "isatty", lambda: False)())
         self._start = clock()
         self._last = float("-inf")
 
     def set(self, count: int) -> None:
         """Bytes moved so far (a retried upload starts again from its first byte)."""
         self.count = count
-        if not self.enabled or count <= self.threshold:
-            return
-        now = self.clock()
-        if now - self._last >= self.interval:
-            self._draw(now)
+        if self.enabled and count > self.threshold:
+            self._tick()
 
     def close(self) -> None:
-        if not self.enabled or (self.count <= self.threshold and not self.redraws):
-            return
-        self._draw(self.clock())
-        if self._terminal:
-            self.stream.write("\n")
-        self.stream.flush()
+        if self.enabled and (self.count > self.threshold or self.redraws):
+            self._finish()
 
-    def _draw(self, now: float) -> None:
-        self._last = now
-        self.redraws += 1
-        elapsed = now - self._start
+    def _text(self, elapsed: float) -> str:
         rate = f"{_size(self.count / elapsed)}/s" if elapsed > 0 else "-/s"
         done = _size(self.count)
         if self.total:
             share = min(100, self.count * 100 // self.total)
-            text = f"{self.label}: {done}/{_size(self.total)} ({share}%, {rate})"
-        else:
-            text = f"{self.label}: {done} ({rate})"
-        if self._terminal:
-            self.stream.write(f"\r{text}\x1b[K")
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
+            return f"{self.label}: {done}/{_size(self.total)} ({share}%, {rate})"
+        return f"{self.label}: {done} ({rate})"
 
 
 class _CountingReader:

@@ -81,7 +81,7 @@ if TYPE_CHECKING:
     from . import v1_0, v2_0
     from .v2_0 import AsyncXeroClient, XeroClient
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = [
     "DEFAULT_AUTHORIZE_URL",

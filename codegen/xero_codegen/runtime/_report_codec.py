@@ -23,7 +23,9 @@ count the same drift. The generated codec builds this decoder with its own model
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -31,15 +33,83 @@ from lxml import etree
 
 from ._codec import read_enum, repeated, skipped, unknown
 
-__all__ = ["report_row_decoder"]
+__all__ = ["report_row_decoder", "xero_cell_texts"]
 
 RowDecoder = Callable[[etree._Element, bool], Any]
 Recipe = tuple[int, int | None, tuple[tuple[int | None, int | None], ...]]
 """Where a cell's values are among its elements in document order: (the number of elements,
 the index of ``<Value>``, and for each ``<Attribute>`` the indexes of its Value and Id)."""
 
+_tostring = etree.tostring
 _TAG = attrgetter("tag")
 _TEXT = attrgetter("text")
+
+# A ``<Cells>`` as Xero writes it, serialized (``etree.tostring(cells, encoding=str)``):
+# every cell one of two fixed shapes, a value and one account attribute, or a value and no
+# attribute. A cell's texts are ``[^<]*`` (nothing but text: a comment, processing
+# instruction, CDATA section or element would bring a ``<``); their references are
+# unescaped by :func:`_unescaped`.
+_ACCOUNT_CELL_PATTERN = (
+    "<Cell><Value>([^<]*)</Value><Attributes><Attribute><Value>([^<]*)</Value>"
+    "<Id>([^<]*)</Id></Attribute></Attributes></Cell>"
+)
+_ACCOUNT_CELL = re.compile(_ACCOUNT_CELL_PATTERN).findall
+_ACCOUNT_CELL_MARKUP = len(_ACCOUNT_CELL_PATTERN.replace("([^<]*)", ""))
+_VALUE_CELL = re.compile("<Cell><Value>([^<]*)</Value>(<Attributes/>)?</Cell>").findall
+_VALUE_CELL_MARKUP = len("<Cell><Value></Value></Cell>")
+_CELLS_START = re.compile('<Cells(?: xmlns:[A-Za-z_][-.\\w]*="[^"<]*")*>').fullmatch
+"""The start tag of ``<Cells>``: prefixed namespace declarations (copied from its ancestors
+by the serializer) name none of the unprefixed elements; a default ``xmlns`` would."""
+_REFERENCE = re.compile("&(?:amp|lt|gt|#13);")
+_CHARACTER = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#13;": "\r"}
+
+
+def _unescaped(text: str) -> str | None:
+    """The text of a leaf from its serialized form, or None when it holds a reference other
+    than the four libxml2 writes in text (an entity reference node, say)."""
+    if text.count("&") != len(_REFERENCE.findall(text)):
+        return None
+    return _REFERENCE.sub(lambda found: _CHARACTER[found.group()], text)
+
+
+def xero_cell_texts(cells_el: etree._Element) -> tuple[bool, list[tuple[str, ...]]] | None:
+    """The texts of the cells of ``<Cells>`` read from its serialized form, when each cell
+    is as Xero writes them: ``(True, [(value, attribute value, attribute id), ...])`` when
+    every cell is :data:`_ACCOUNT_CELL`, ``(False, [(value, ""|"<Attributes/>"), ...])``
+    when every cell is :data:`_VALUE_CELL`; else None (any other element, order, repeat or
+    node, an XML attribute, an empty ``<Value/>``, a default namespace, an unknown entity
+    reference: the callers then read the tree, as the generated decoder does). The nested
+    loops read such cells without an error, a skip or a value ignored.
+
+    No lxml proxy object is made for any element below ``<Cells>``: libxml2 serializes the
+    subtree and one regular expression lists the cells' texts. The matches of a ``findall``
+    do not overlap; when their lengths (markup plus texts) add up to the whole content of
+    ``<Cells>``, they are all of it, one cell after another."""
+    xml = _tostring(cells_el, encoding=str, with_tail=False)
+    start = xml.find(">") + 1
+    end = len(xml) - 8
+    if xml[start - 2] == "/" or xml[end:] != "</Cells>":
+        return None
+    if start != 7 and not _CELLS_START(xml[:start]):
+        return None
+    account = "<Attributes/>" not in xml
+    found = (_ACCOUNT_CELL if account else _VALUE_CELL)(xml, start, end)
+    count = len(found)
+    if count != len(cells_el):
+        return None
+    markup = (_ACCOUNT_CELL_MARKUP if account else _VALUE_CELL_MARKUP) * count
+    if markup + sum(map(len, chain.from_iterable(found))) != end - start:
+        return None
+    if "&" in xml:
+        texts = list(chain.from_iterable(found))
+        for i, text in enumerate(texts):
+            if "&" in text:
+                unescaped = _unescaped(text)
+                if unescaped is None:
+                    return None
+                texts[i] = unescaped
+        found = list(zip(*[iter(texts)] * (3 if account else 2), strict=True))
+    return account, found
 
 
 def cell_recipe(tags: list[Any], lens: list[int], start: int) -> Recipe | None:
@@ -100,6 +170,31 @@ def report_row_decoder(
     # the models define no __new__ of their own: Model.__new__ is object.__new__
     new_row = new_cell = new_attribute = object.__new__
     row_type_of = row_types.get
+
+    def read_serialized_cells(cells_el: etree._Element) -> list[Any] | None:
+        """The cells of ``<Cells>`` from :func:`xero_cell_texts`, or None."""
+        read = xero_cell_texts(cells_el)
+        if read is None:
+            return None
+        account, found = read
+        cells: list[Any] = []
+        append_cell = cells.append
+        if account:
+            for value, a_value, a_id in found:
+                attribute = new_attribute(attribute_cls)
+                attribute.value = a_value
+                attribute.id = a_id
+                cell = new_cell(cell_cls)
+                cell.value = value
+                cell.attributes = [attribute]
+                append_cell(cell)
+        else:
+            for value, _ in found:
+                cell = new_cell(cell_cls)
+                cell.value = value
+                cell.attributes = []
+                append_cell(cell)
+        return cells
 
     def read_uniform_cells(cells_el: etree._Element) -> list[Any] | None:
         """The cells of ``<Cells>`` when every cell has the shape of the first one (a row of
@@ -246,7 +341,9 @@ def report_row_decoder(
                 if w_cells:
                     raise repeated("ReportRow", "Cells")
                 w_cells = True
-                fast = read_uniform_cells(child)
+                fast = read_serialized_cells(child)
+                if fast is None:
+                    fast = read_uniform_cells(child)
                 if fast is None:
                     fast = read_cells(child)
                 if fast is not None:

@@ -46,17 +46,25 @@ _TEXT = attrgetter("text")
 
 # A ``<Cells>`` as Xero writes it, serialized (``etree.tostring(cells, encoding=str)``):
 # every cell one of two fixed shapes, a value and one account attribute, or a value and no
-# attribute. A cell's texts are ``[^<]*`` (nothing but text: a comment, processing
-# instruction, CDATA section or element would bring a ``<``); their references are
-# unescaped by :func:`_unescaped`.
+# attribute. A leaf is ``<Value>text</Value>`` or, empty, ``<Value/>`` (the text ``""``
+# either way, as the generated decoder reads it), its text ``[^<]*`` (nothing but text: a
+# comment, processing instruction, CDATA section or element would bring a ``<``); the
+# references in it are unescaped by :func:`_unescaped`.
+_TEXT_OF = "(?:>([^<]*)</{0}>|/>)"
 _ACCOUNT_CELL_PATTERN = (
-    "<Cell><Value>([^<]*)</Value><Attributes><Attribute><Value>([^<]*)</Value>"
-    "<Id>([^<]*)</Id></Attribute></Attributes></Cell>"
-)
+    "<Cell><Value{0}<Attributes><Attribute><Value{0}<Id{1}</Attribute></Attributes></Cell>"
+).format(_TEXT_OF.format("Value"), _TEXT_OF.format("Id"))
 _ACCOUNT_CELL = re.compile(_ACCOUNT_CELL_PATTERN).findall
-_ACCOUNT_CELL_MARKUP = len(_ACCOUNT_CELL_PATTERN.replace("([^<]*)", ""))
-_VALUE_CELL = re.compile("<Cell><Value>([^<]*)</Value>(<Attributes/>)?</Cell>").findall
+_VALUE_CELL = re.compile(
+    "<Cell><Value" + _TEXT_OF.format("Value") + "(<Attributes/>)?</Cell>"
+).findall
+_ACCOUNT_CELL_MARKUP = len(
+    "<Cell><Value></Value><Attributes><Attribute><Value></Value><Id></Id></Attribute>"
+    "</Attributes></Cell>"
+)
 _VALUE_CELL_MARKUP = len("<Cell><Value></Value></Cell>")
+_EMPTY_VALUE = len("<Value></Value>") - len("<Value/>")
+_EMPTY_ID = len("<Id></Id>") - len("<Id/>")
 _CELLS_START = re.compile('<Cells(?: xmlns:[A-Za-z_][-.\\w]*="[^"<]*")*>').fullmatch
 """The start tag of ``<Cells>``: prefixed namespace declarations (copied from its ancestors
 by the serializer) name none of the unprefixed elements; a default ``xmlns`` would."""
@@ -77,7 +85,7 @@ def xero_cell_texts(cells_el: etree._Element) -> tuple[bool, list[tuple[str, ...
     is as Xero writes them: ``(True, [(value, attribute value, attribute id), ...])`` when
     every cell is :data:`_ACCOUNT_CELL`, ``(False, [(value, ""|"<Attributes/>"), ...])``
     when every cell is :data:`_VALUE_CELL`; else None (any other element, order, repeat or
-    node, an XML attribute, an empty ``<Value/>``, a default namespace, an unknown entity
+    node, an XML attribute, a default namespace, an unknown entity
     reference: the callers then read the tree, as the generated decoder does). The nested
     loops read such cells without an error, a skip or a value ignored.
 
@@ -97,7 +105,13 @@ def xero_cell_texts(cells_el: etree._Element) -> tuple[bool, list[tuple[str, ...
     count = len(found)
     if count != len(cells_el):
         return None
+    # The matched length is the markup (less what each empty leaf written ``<Value/>``
+    # saves) plus the texts; counting every ``<Value/>`` and ``<Id/>`` of the string, in a
+    # cell or not, gives at most that, and exactly that only when the matches are the
+    # whole content: then it equals ``end - start``.
     markup = (_ACCOUNT_CELL_MARKUP if account else _VALUE_CELL_MARKUP) * count
+    if "/>" in xml:
+        markup -= _EMPTY_VALUE * xml.count("<Value/>") + _EMPTY_ID * xml.count("<Id/>")
     if markup + sum(map(len, chain.from_iterable(found))) != end - start:
         return None
     if "&" in xml:

@@ -49,26 +49,25 @@ _TAG = attrgetter("tag")
 _TEXT = attrgetter("text")
 
 # A ``<Cells>`` as Xero writes it, serialized (``etree.tostring(cells, encoding=str)``):
-# every cell one of two fixed shapes, a value and one account attribute, or a value and no
-# attribute. A leaf is ``<Value>text</Value>`` or, empty, ``<Value/>`` (the text ``""``
-# either way, as the generated decoder reads it), its text ``[^<]*`` (nothing but text: a
-# comment, processing instruction, CDATA section or element would bring a ``<``); the
-# references in it are unescaped by :func:`_unescaped`.
+# every cell of one of three fixed shapes, a value and one account attribute, a value and
+# ``<Attributes/>``, or a value alone. A leaf is ``<Value>text</Value>`` or, empty,
+# ``<Value/>`` (the text ``""`` either way, as the generated decoder reads it), its text
+# ``[^<]*`` (nothing but text: a comment, processing instruction, CDATA section or element
+# would bring a ``<``); the references in it are unescaped by :func:`_unescaped`.
 _TEXT_OF = "(?:>([^<]*)</{0}>|/>)"
-_ACCOUNT_CELL_PATTERN = (
-    "<Cell><Value{0}<Attributes><Attribute><Value{0}<Id{1}</Attribute></Attributes></Cell>"
-).format(_TEXT_OF.format("Value"), _TEXT_OF.format("Id"))
-_ACCOUNT_CELL = re.compile(_ACCOUNT_CELL_PATTERN).findall
-_VALUE_CELL = re.compile(
-    "<Cell><Value" + _TEXT_OF.format("Value") + "(<Attributes/>)?</Cell>"
+_ACCOUNT_CELL = re.compile(
+    "<Cell><Value{0}<Attributes><Attribute><Value{0}<Id{1}</Attribute></Attributes></Cell>".format(
+        _TEXT_OF.format("Value"), _TEXT_OF.format("Id")
+    )
 ).findall
-_ACCOUNT_CELL_MARKUP = len(
-    "<Cell><Value></Value><Attributes><Attribute><Value></Value><Id></Id></Attribute>"
-    "</Attributes></Cell>"
-)
-_VALUE_CELL_MARKUP = len("<Cell><Value></Value></Cell>")
-_EMPTY_VALUE = len("<Value></Value>") - len("<Value/>")
-_EMPTY_ID = len("<Id></Id>") - len("<Id/>")
+_ATTRIBUTES_CELL = re.compile(
+    "<Cell><Value" + _TEXT_OF.format("Value") + "<Attributes/></Cell>"
+).findall
+_VALUE_CELL = re.compile("<Cell><Value" + _TEXT_OF.format("Value") + "</Cell>").findall
+_ACCOUNT_CELL_TAGS = 12
+"""The ``<`` of an account cell whose leaves are all written ``<Leaf>text</Leaf>``."""
+_ATTRIBUTES_CELL_TAGS = 5
+_VALUE_CELL_TAGS = 4
 _CELLS_START = re.compile('<Cells(?: xmlns:[A-Za-z_][-.\\w]*="[^"<]*")*>').fullmatch
 """The start tag of ``<Cells>``: prefixed namespace declarations (copied from its ancestors
 by the serializer) name none of the unprefixed elements; a default ``xmlns`` would."""
@@ -84,19 +83,26 @@ def _unescaped(text: str) -> str | None:
     return _REFERENCE.sub(lambda found: _CHARACTER[found.group()], text)
 
 
-def xero_cell_texts(cells_el: etree._Element) -> tuple[bool, list[tuple[str, ...]]] | None:
-    """The texts of the cells of ``<Cells>`` read from its serialized form, when each cell
-    is as Xero writes them: ``(True, [(value, attribute value, attribute id), ...])`` when
-    every cell is :data:`_ACCOUNT_CELL`, ``(False, [(value, ""|"<Attributes/>"), ...])``
-    when every cell is :data:`_VALUE_CELL`; else None (any other element, order, repeat or
-    node, an XML attribute, a default namespace, an unknown entity
-    reference: the callers then read the tree, as the generated decoder does). The nested
-    loops read such cells without an error, a skip or a value ignored.
+def xero_cell_texts(cells_el: etree._Element) -> tuple[bool, list[Any]] | None:
+    """The texts of the cells of ``<Cells>`` read from its serialized form, when every cell
+    is of one of Xero's shapes: ``(True, [(value, attribute value, attribute id), ...])``
+    for account cells (:data:`_ACCOUNT_CELL`), ``(False, [value, ...])`` for cells of a
+    value and no attribute (:data:`_ATTRIBUTES_CELL`, :data:`_VALUE_CELL`); else None (any
+    other element, order, repeat or node, an XML attribute, a default namespace, a
+    reference other than libxml2's four: the callers then read the tree, as the generated
+    decoder does). The nested loops read such cells without an error, a skip or a value
+    ignored.
 
     No lxml proxy object is made for any element below ``<Cells>``: libxml2 serializes the
-    subtree and one regular expression lists the cells' texts. The matches of a ``findall``
-    do not overlap; when their lengths (markup plus texts) add up to the whole content of
-    ``<Cells>``, they are all of it, one cell after another."""
+    subtree and one regular expression lists the cells' texts. Why the matches are all the
+    markup there is: a match holds its shape's number of ``<`` less one for each of its
+    leaves written empty (``<Value/>``, ``<Id/>``), its texts none. So the string holds
+    ``2 + tags * matches - (empty leaves in the matches) + (<'s outside the matches)``
+    ``<``; the empty leaves of the whole string are at least those in the matches, and the
+    count of ``<`` equals ``2 + tags * matches - (empty leaves of the string)`` only when
+    there is no ``<`` outside the matches (no markup but theirs: only text between cells,
+    which the decoder ignores; as many matches as ``len()`` counts children, so no entity
+    reference node either)."""
     xml = _tostring(cells_el, encoding=str, with_tail=False)
     start = xml.find(">") + 1
     end = len(xml) - 8
@@ -104,29 +110,34 @@ def xero_cell_texts(cells_el: etree._Element) -> tuple[bool, list[tuple[str, ...
         return None
     if start != 7 and not _CELLS_START(xml[:start]):
         return None
-    account = "<Attributes/>" not in xml
-    found = (_ACCOUNT_CELL if account else _VALUE_CELL)(xml, start, end)
+    if "<Attribute>" in xml:
+        account = True
+        found: list[Any] = _ACCOUNT_CELL(xml, start, end)
+        tags = _ACCOUNT_CELL_TAGS
+    elif "<Attributes/>" in xml:
+        account = False
+        found = _ATTRIBUTES_CELL(xml, start, end)
+        tags = _ATTRIBUTES_CELL_TAGS
+    else:
+        account = False
+        found = _VALUE_CELL(xml, start, end)
+        tags = _VALUE_CELL_TAGS
     count = len(found)
     if count != len(cells_el):
         return None
-    # The matched length is the markup (less what each empty leaf written ``<Value/>``
-    # saves) plus the texts; counting every ``<Value/>`` and ``<Id/>`` of the string, in a
-    # cell or not, gives at most that, and exactly that only when the matches are the
-    # whole content: then it equals ``end - start``.
-    markup = (_ACCOUNT_CELL_MARKUP if account else _VALUE_CELL_MARKUP) * count
-    if "/>" in xml:
-        markup -= _EMPTY_VALUE * xml.count("<Value/>") + _EMPTY_ID * xml.count("<Id/>")
-    if markup + sum(map(len, chain.from_iterable(found))) != end - start:
+    empty = xml.count("<Value/>") + xml.count("<Id/>") if "/>" in xml else 0
+    if xml.count("<") != 2 + tags * count - empty:
         return None
     if "&" in xml:
-        texts = list(chain.from_iterable(found))
+        texts = list(chain.from_iterable(found)) if account else found
         for i, text in enumerate(texts):
             if "&" in text:
                 unescaped = _unescaped(text)
                 if unescaped is None:
                     return None
                 texts[i] = unescaped
-        found = list(zip(*[iter(texts)] * (3 if account else 2), strict=True))
+        if account:
+            found = list(zip(*[iter(texts)] * 3, strict=True))
     return account, found
 
 
@@ -207,7 +218,7 @@ def report_row_decoder(
                 cell.attributes = [attribute]
                 append_cell(cell)
         else:
-            for value, _ in found:
+            for value in found:
                 cell = new_cell(cell_cls)
                 cell.value = value
                 cell.attributes = []

@@ -201,24 +201,23 @@ def report_row_decoder(
         read = xero_cell_texts(cells_el)
         if read is None:
             return None
-        account, found = read
-        cells: list[Any] = []
-        append_cell = cells.append
+        account, cells = read
+        # each cell in the place of its texts: no list grown one cell at a time
         if account:
-            for value, a_value, a_id in found:
+            for i, (value, a_value, a_id) in enumerate(cells):
                 attribute = new_attribute(attribute_cls)
                 attribute.value = a_value
                 attribute.id = a_id
                 cell = new_cell(cell_cls)
                 cell.value = value
                 cell.attributes = [attribute]
-                append_cell(cell)
+                cells[i] = cell
         else:
-            for value in found:
+            for i, value in enumerate(cells):
                 cell = new_cell(cell_cls)
                 cell.value = value
                 cell.attributes = []
-                append_cell(cell)
+                cells[i] = cell
         return cells
 
     def read_uniform_cells(cells_el: etree._Element) -> list[Any] | None:

@@ -19,6 +19,11 @@ generated ``decode_report_row`` does, in the same order:
 * text is kept as is (``<Value/>`` is ``""``, a missing ``<Value>`` ``None``); an unknown
   ``RowType`` stays text and is counted as drift.
 
+A row's ``<Cells>`` as Xero writes them (every cell a value, with one account attribute or
+none) is read from its serialized form (:func:`xero_cell_texts`: libxml2 serializes, one
+regular expression reads the texts, no lxml proxy per element); otherwise in one pass over
+its elements when all cells are shaped alike, otherwise with the nested loops.
+
 The generated ``decode_report_row`` stays the reference: ``tests/codec/test_report_codec.py``
 checks on random rows (hypothesis) that both return equal rows, raise the same errors and
 count the same drift. The generated codec builds this decoder with its own model classes

@@ -54,6 +54,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import httpx
 from lxml import etree
 
+from ._checks import _a
 from ._envelope import html_title
 from ._errors import (
     RequestValidationError,
@@ -119,9 +120,7 @@ def file_name_problem(name: object, argument: str = "file_name") -> str | None:
     a path segment, and a separator would name another file), no control characters.
     """
     if not isinstance(name, str):
-        return (
-            f"`{argument}` must be a str (the attachment's file name); got a {type(name).__name__}"
-        )
+        return f"`{argument}` must be a str (the attachment's file name); got {_a(type(name).__name__)}"
     if not name or not name.strip():
         return f"`{argument}` must not be empty (1 to {MAX_FILE_NAME} characters)"
     if len(name) > MAX_FILE_NAME:
@@ -146,9 +145,7 @@ def _media_type(value: str) -> str:
 
 def _content_type_problem(value: object) -> str | None:
     if not isinstance(value, str):
-        return (
-            f"`content_type` must be a str such as 'application/pdf'; got a {type(value).__name__}"
-        )
+        return f"`content_type` must be a str such as 'application/pdf'; got {_a(type(value).__name__)}"
     media = _media_type(value)
     kind, _, sub = media.partition("/")
     if (
@@ -384,7 +381,7 @@ def _open_source(
     if not callable(read):
         problems.append(
             "`content` must be bytes, a binary file object (open(path, 'rb')) or a path"
-            f" (pathlib.Path); got a {type(content).__name__}"
+            f" (pathlib.Path); got {_a(type(content).__name__)}"
         )
         return None, 0
     file: Any = content
@@ -797,7 +794,7 @@ class _Sink:
             raise RequestValidationError(
                 [
                     "`destination` must be a path (str or pathlib.Path) or a binary file object"
-                    f" (open(path, 'wb')); got a {type(destination).__name__}"
+                    f" (open(path, 'wb')); got {_a(type(destination).__name__)}"
                 ]
             )
         mode = getattr(destination, "mode", "b")  # gzip files have an int mode

@@ -659,6 +659,30 @@ def test_no_secret_in_errors_or_trace_logs(caplog: pytest.LogCaptureFixture) -> 
     assert logging.getLogger("xero_customer_api")
 
 
+def test_trace_logs_a_file_answer_by_its_size_and_an_error_page_as_text(
+    caplog: pytest.LogCaptureFixture, tmp_path: pathlib.Path
+) -> None:
+    caplog.set_level(5, logger="xero_customer_api")
+    recorder = Recorder(
+        pdf_answer(),
+        pdf_answer(),
+        httpx.Response(
+            404,
+            content=b"<html><title>Not here</title></html>",
+            headers={"content-type": "text/html"},
+        ),
+    )
+    with sync_client(recorder, max_retries=0) as client:
+        client.invoices.pdf(invoice_id=INVOICE)
+        client.invoices.pdf_to(invoice_id=INVOICE, destination=tmp_path / "a.pdf")
+        with pytest.raises(XeroError):
+            client.invoices.pdf(invoice_id=INVOICE)
+    assert "%PDF" not in caplog.text  # a file's bytes are never logged
+    assert f"response body: {len(PDF)} bytes of application/pdf" in caplog.text
+    assert f"response body: {len(PDF)} bytes written to the destination" in caplog.text
+    assert "response body: <html><title>Not here</title></html>" in caplog.text
+
+
 # ------------------------------------------------------------------------------ async
 
 

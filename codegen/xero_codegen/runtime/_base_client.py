@@ -1185,7 +1185,7 @@ class _ClientCore(Generic[_HttpT]):
         ``read`` replaces the XML interpretation (a JSON call such as ``/connections``).
         """
         status, headers, content = answer
-        self._log_exchange(request, status, content, started)
+        self._log_exchange(request, status, content, started, headers)
         try:
             if read is not None:
                 parsed = read(status, headers, content)
@@ -1231,8 +1231,17 @@ class _ClientCore(Generic[_HttpT]):
         return delay
 
     def _log_exchange(
-        self, request: httpx.Request, status: int, content: bytes, started: float
+        self,
+        request: httpx.Request,
+        status: int,
+        content: bytes,
+        started: float,
+        headers: httpx.Headers | None = None,
+        streamed: int | None = None,
     ) -> None:
+        """DEBUG: the call's line; TRACE: its bodies, redacted. A body that is not text (by the
+        answer's ``headers``: a PDF, an attachment) is logged by its size and type only, and a
+        body ``streamed`` to a destination by the number of bytes written."""
         if log.isEnabledFor(logging.DEBUG):
             elapsed_ms = (time.monotonic() - started) * 1000
             log.debug(
@@ -1250,11 +1259,13 @@ class _ClientCore(Generic[_HttpT]):
                 log.log(
                     TRACE, "request body: %s", redact(request.content.decode("utf-8", "replace"))
                 )
-            accept = request.headers.get("accept") or ""
-            if accept != "application/pdf" and accept != "*/*":
+            content_type = (headers.get("content-type") or "") if headers is not None else ""
+            if streamed is not None:
+                log.log(TRACE, "response body: %d bytes written to the destination", streamed)
+            elif content_type and not _textual(content_type):  # a file: never its bytes
+                log.log(TRACE, "response body: %d bytes of %s", len(content), content_type)
+            else:
                 log.log(TRACE, "response body: %s", redact(content.decode("utf-8", "replace")))
-            else:  # a binary answer (a PDF, an attachment): its size only
-                log.log(TRACE, "response body: %d bytes", len(content))
 
     def _read_connections(
         self, status: int, headers: httpx.Headers, content: bytes
@@ -1882,6 +1893,12 @@ def token_expired(error: BaseException) -> bool:
 
 def _token_expired(attempt: _Attempt) -> bool:
     return token_expired(attempt.error)
+
+
+def _textual(content_type: str) -> bool:
+    """Whether a body of this media type is text to log (XML, JSON, HTML, text/*)."""
+    kind = content_type.lower()
+    return kind.startswith("text/") or any(t in kind for t in ("xml", "json", "html"))
 
 
 def _deadline(request: httpx.Request, started: float) -> float | None:

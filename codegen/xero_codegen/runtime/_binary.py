@@ -1120,7 +1120,7 @@ def _attempt(
                     for chunk in decoded(response):
                         body.add(chunk)
                     content = body.content()
-                    client._log_exchange(request, status, content, started)
+                    client._log_exchange(request, status, content, started, headers)
                     try:
                         read(status, headers, content)
                     except XeroAPIError as exc:
@@ -1132,7 +1132,7 @@ def _attempt(
                 for chunk in decoded(response):
                     sink.write(guard.add(chunk))
                 sink.write(guard.finish())
-                client._log_exchange(request, status, b"", started)
+                client._log_exchange(request, status, b"", started, headers, streamed=guard.size)
                 return RawResponse(status, headers, b"", guard.size, time.monotonic() - started)
             finally:
                 response.close()
@@ -1165,7 +1165,7 @@ async def _aattempt(
                     async for chunk in adecoded(response):
                         body.add(chunk)
                     content = body.content()
-                    client._log_exchange(request, status, content, started)
+                    client._log_exchange(request, status, content, started, headers)
                     try:
                         read(status, headers, content)
                     except XeroAPIError as exc:
@@ -1177,7 +1177,7 @@ async def _aattempt(
                 async for chunk in adecoded(response):
                     sink.write(guard.add(chunk))
                 sink.write(guard.finish())
-                client._log_exchange(request, status, b"", started)
+                client._log_exchange(request, status, b"", started, headers, streamed=guard.size)
                 return RawResponse(status, headers, b"", guard.size, time.monotonic() - started)
             finally:
                 await response.aclose()

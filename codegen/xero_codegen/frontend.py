@@ -655,7 +655,7 @@ def _paging(
 def _response_field(
     response: ResponseSpec, name: object, returns: str, models: dict[str, Model]
 ) -> tuple[ResponseSpec, str | None]:
-    """issue 18 (xmlsub): the manifest's ``response.field``: a text field of the one payload
+    """The manifest's ``response.field``: a text field of the one payload
     item that the method returns (``online_invoice_url``); and what is wrong with it."""
     item = models.get(response.payload_type)
     found = next((f for f in item.fields if f.attr == name), None) if item else None

@@ -114,7 +114,7 @@ class ResponseSpec:
     payload_type: str  # class of the payload (or of one item)
     is_list: bool
     doc: str
-    # issue 18 (xmlsub): the manifest's response.field: the method returns this text field of
+    # the manifest's response.field: the method returns this text field of
     # the one payload item (``online_invoice_url`` of the OnlineInvoice), not the item.
     field: str | None = None
     field_tag: str = ""  # its XML element, named when Xero's answer lacks it
@@ -318,13 +318,13 @@ class Endpoint:
         """The ``Returns:`` text of the method."""
         if self.response is None:
             if self.request is None and self.method == "POST":
-                # issue 18 (xmlsub): an action with an empty body (POST Invoices/{id}/Email)
+                # an action with an empty body (POST Invoices/{id}/Email)
                 return f"None: Xero answers 204 No Content once it has accepted the request for the {self.noun}."
             return (
                 f"None: Xero answers 204 No Content once the {self.noun} is {_past(self.method)}."
             )
         payload, noun = self.response.payload_type, _noun(self.response.payload_type)
-        if self.response.field:  # issue 18 (xmlsub): one text field of the one item
+        if self.response.field:  # one text field of the one item
             return (
                 f"The ``{self.response.field}`` of the ``{payload}`` Xero answers, as text"
                 f" (never ``None``: an answer without <{self.response.field_tag}> raises)."
@@ -349,7 +349,7 @@ class Endpoint:
             )
         if self.method == "GET" and self.response.is_list:
             which = "that matches the filters" if self.query else "of the organisation"
-            if self.sub_resource and not self.query:  # issue 18 (xmlsub): history.list
+            if self.sub_resource and not self.query:  # history.list
                 which = f"of the {_noun(_singular(self.resource))}"
             return f"A list of ``{payload}``, one per {noun} {which} (empty when there is none)."
         if self.method == "GET":
@@ -396,7 +396,7 @@ class Endpoint:
             details = f" ({'; '.join(request.refusals)})" if request.refusals else ""
             arguments = [f"``{f.name}``" for f in request.fields if f.argument is not None]
             if request.param is None and arguments and not self.choice_fields:
-                # issue 18 (xmlsub): a body made of text arguments only (a note's details)
+                # a body made of text arguments only (a note's details)
                 refused.append(f"{_join(arguments)} empty or not text")
                 refused.append(f"{_join(arguments)} longer than its schema allows")
             else:
@@ -411,7 +411,7 @@ class Endpoint:
         ]
         noun = self.noun
         if self.response is not None and self.response.field and self.path_params:
-            # issue 18 (xmlsub): online_invoice_url() is about the invoice of its path
+            # online_invoice_url() is about the invoice of its path
             noun = _noun(self.path_params[-1].slot.removesuffix("ID"))
         if (self.method == "GET" and self.response is not None and not self.response.is_list) or (
             self.tenanted and self.path_params
@@ -446,7 +446,7 @@ class Endpoint:
         elif self.tenanted and (
             self.method != "GET" or (self.response is not None and self.response.field)
         ):
-            # issue 18 (xmlsub): a write without a body (email, a DELETE of an allocation)
+            # a write without a body (email, a DELETE of an allocation)
             entries.append(
                 (
                     "ValidationError",

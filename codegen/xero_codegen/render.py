@@ -155,7 +155,7 @@ def return_type(endpoint: Endpoint) -> str:
     if endpoint.response is None:
         return "None"
     payload = endpoint.response.payload_type
-    if endpoint.response.field:  # issue 18 (xmlsub): one text field of the one item
+    if endpoint.response.field:  # one text field of the one item
         return "str"
     if endpoint.returns == "one":
         return payload
@@ -210,7 +210,7 @@ def body_expression(endpoint: Endpoint) -> str:
                 value = f'check_choice("{f.name}", {f.name}, ({choices},))'
             values.append(f"{f.name}={f.enum}({value})" if f.enum else f"{f.name}={value}")
         built = f"{request.type}({', '.join(values)})"
-        # issue 18 (xmlsub): a batch document (<HistoryRecords>) of the one item built here
+        # a batch document (<HistoryRecords>) of the one item built here
         return f"[{built}]" if request.element and request.items else built
     if request.element:
         if request.items:

@@ -54,6 +54,17 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import httpx
 from lxml import etree
 
+from ._base_client import (
+    DEFAULT_MAX_ATTACHMENT_BYTES,
+    RawResponse,
+    _async_sleep,
+    _Attempt,
+    _Body,
+    _deadline,
+    _naming,
+    _token_expired,
+    check_deadline,
+)
 from ._checks import _a
 from ._envelope import html_title
 from ._errors import (
@@ -69,7 +80,7 @@ from ._transport import adecoded, deadline_scope, decoded
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
-    from ._base_client import AsyncAPIClient, RawResponse, SyncAPIClient, _ClientCore
+    from ._base_client import AsyncAPIClient, SyncAPIClient, _ClientCore
 
 __all__ = [
     "CHUNK",
@@ -92,7 +103,6 @@ R = TypeVar("R")
 
 CHUNK = 64 * 1024
 """Bytes read from an upload's source, or written to a download's destination, at a time."""
-DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # the client's default (see _base_client)
 MAX_FILE_NAME = 255
 _SPOOL_IN_MEMORY = 1024 * 1024
 _PDF_MAGIC = b"%PDF-"
@@ -873,7 +883,6 @@ class _Guard:
         accept: str,
         asked: str | None,
     ) -> None:
-        from ._base_client import _Body  # checks the declared Content-Length against the cap
 
         _Body(client, response, deadline)
         self._client = client
@@ -886,7 +895,6 @@ class _Guard:
 
     def add(self, chunk: bytes) -> bytes:
         """Count ``chunk``; the bytes that may be written now."""
-        from ._base_client import check_deadline
 
         self.size += len(chunk)
         if self.size > self._client.max_response_bytes:
@@ -929,7 +937,6 @@ def download_to(
 ) -> RawResponse[int]:
     """GET a file and write it to ``destination`` as it arrives; ``.parsed`` is the number of
     bytes written (``.content`` is empty: the bytes went to the destination)."""
-    from ._base_client import _naming
 
     sink: _Sink | None = None
     committed = False
@@ -956,23 +963,23 @@ def download_to(
         retries_done, renewed = 0, False
         while True:
             started = time.monotonic()
-            outcome: RawResponse[int] | Any
+            outcome: RawResponse[int] | _Attempt
             try:
-                with deadline_scope(_deadline_of(request, started)):
+                with deadline_scope(_deadline(request, started)):
                     client._auth.authorize(request)
                 outcome = _attempt(client, request, sink, started, accept, asked, call["read"])
             except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
-                outcome = _failed(exc)
+                outcome = _Attempt(exc, sent=False)
             except httpx.HTTPError as exc:
                 outcome = client._transport_error(exc, request, started)
-            if not _is_failure(outcome):
+            if not isinstance(outcome, _Attempt):
                 sink.commit()
                 committed = True
-                return _raw(outcome)
+                return outcome
             if not sink.restartable:
                 outcome.raise_error()  # bytes are in the caller's file: never written twice
             sink.reset()
-            if not renewed and _expired(outcome):
+            if not renewed and _token_expired(outcome):
                 renewed = True
                 if client._auth.renew(request):
                     continue
@@ -1002,7 +1009,6 @@ async def adownload_to(
     subject: Sequence[tuple[str, object]] = (),
 ) -> RawResponse[int]:
     """The async twin of :func:`download_to` (the destination is written a chunk at a time)."""
-    from ._base_client import _async_sleep, _naming
 
     sink: _Sink | None = None
     committed = False
@@ -1029,25 +1035,25 @@ async def adownload_to(
         retries_done, renewed = 0, False
         while True:
             started = time.monotonic()
-            outcome: RawResponse[int] | Any
+            outcome: RawResponse[int] | _Attempt
             try:
-                with deadline_scope(_deadline_of(request, started)):
+                with deadline_scope(_deadline(request, started)):
                     await client._auth.aauthorize(request)
                 outcome = await _aattempt(
                     client, request, sink, started, accept, asked, call["read"]
                 )
             except XeroConnectionError as exc:
-                outcome = _failed(exc)
+                outcome = _Attempt(exc, sent=False)
             except httpx.HTTPError as exc:
                 outcome = client._transport_error(exc, request, started)
-            if not _is_failure(outcome):
+            if not isinstance(outcome, _Attempt):
                 sink.commit()
                 committed = True
-                return _raw(outcome)
+                return outcome
             if not sink.restartable:
                 outcome.raise_error()
             sink.reset()
-            if not renewed and _expired(outcome):
+            if not renewed and _token_expired(outcome):
                 renewed = True
                 if await client._auth.arenew(request):
                     continue
@@ -1067,37 +1073,6 @@ def _asked(call: dict[str, Any]) -> str | None:
     return named[0] if named else None
 
 
-def _deadline_of(request: httpx.Request, started: float) -> float | None:
-    from ._base_client import _deadline
-
-    return _deadline(request, started)
-
-
-def _failed(error: XeroError) -> Any:
-    from ._base_client import _Attempt
-
-    return _Attempt(error, sent=False)
-
-
-def _is_failure(outcome: object) -> bool:
-    from ._base_client import _Attempt
-
-    return isinstance(outcome, _Attempt)
-
-
-def _expired(outcome: Any) -> bool:
-    from ._base_client import _token_expired
-
-    return bool(_token_expired(outcome))
-
-
-def _raw(outcome: object) -> RawResponse[int]:
-    from ._base_client import RawResponse
-
-    assert isinstance(outcome, RawResponse)
-    return outcome
-
-
 def _attempt(
     client: SyncAPIClient,
     request: httpx.Request,
@@ -1108,11 +1083,10 @@ def _attempt(
     read: Callable[[int, httpx.Headers, bytes], bytes],
 ) -> Any:
     """One attempt: RawResponse[int] once the whole file is written, or the failed _Attempt."""
-    from ._base_client import RawResponse, _Body
 
     slot = client._take_slot(request)  # rate limits: may wait, not counted in the deadline
     response: httpx.Response | None = None
-    deadline = _deadline_of(request, started)
+    deadline = _deadline(request, started)
     deadline = slot.extend(deadline) if slot else deadline
     try:
         with deadline_scope(deadline):
@@ -1153,11 +1127,10 @@ async def _aattempt(
     asked: str | None,
     read: Callable[[int, httpx.Headers, bytes], bytes],
 ) -> Any:
-    from ._base_client import RawResponse, _Body
 
     slot = await client._atake_slot(request)
     response: httpx.Response | None = None
-    deadline = _deadline_of(request, started)
+    deadline = _deadline(request, started)
     deadline = slot.extend(deadline) if slot else deadline
     try:
         with deadline_scope(deadline):
